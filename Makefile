@@ -1,0 +1,53 @@
+# Chaseflow — every task the project has is a target here; CI calls only these.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+VENV := .venv
+RUN := $(UV) run --frozen --no-sync
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export TZ := UTC
+
+.PHONY: help dev lint format test test-unit test-integration test-infra demo bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
+
+$(UV):
+	python3 -m venv .uv
+	.uv/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --all-groups
+	@touch $@
+
+dev: $(VENV)/.synced ## set up the virtual environment from the lock file
+
+lint: dev ## ruff (style + layer bans) and mypy (strict, on shared/)
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+
+format: dev ## apply ruff's fixes and formatting
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+test-unit: dev ## pure tests, sockets blocked
+	$(RUN) pytest tests/unit --disable-socket
+
+test-integration: dev ## moto, the real state machine, handlers in-process
+	$(RUN) pytest tests/integration
+
+test: lint ## lint, then every offline test
+	$(RUN) pytest tests
+
+demo: dev ## set up and run the demo on emulated AWS
+	@echo "The local runtime is coming (issue 7); meanwhile: forecast the example workflows on the example ledger."
+	$(RUN) chaseflow workflows forecast examples/workflows --ledger examples/ledger --from 2026-11-02 --days 30
+
+bench: dev ## benchmarks: print figures and write bench/results/*.json (never part of test)
+	$(RUN) python -m bench.filter_throughput
+
+clean: ## remove the environments and build output
+	rm -rf $(VENV) .uv cdk.out .mypy_cache .ruff_cache .hypothesis

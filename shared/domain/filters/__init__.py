@@ -1,0 +1,1 @@
+"""Filters: the field catalogue, conditions, and their compilation into predicates."""

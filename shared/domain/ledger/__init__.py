@@ -1,0 +1,1 @@
+"""The ledger mirror's models, views and derived figures."""

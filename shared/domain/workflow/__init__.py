@@ -1,0 +1,1 @@
+"""The workflow definition language: models, graph checks and loading."""
