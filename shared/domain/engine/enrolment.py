@@ -81,12 +81,13 @@ def consider(
     trace.append(TraceEntry("filters", "passed", f"{len(workflow.trigger.filters)} condition(s)"))
     targets = targeted_invoices(workflow, subject)
     if workflow.trigger.target_invoices is not None:
-        if workflow.settings.pause.promise_to_pay == "promised_invoices":
+        promised = [i for i in targets if i.id in subject.active_promised_invoice_ids]
+        if promised and workflow.settings.pause.promise_to_pay == "promised_invoices":
             # exclusions strip invoices before eligibility is decided (Kolleno, contact follow-up)
-            promised = subject.active_promised_invoice_ids
-            targets = [i for i in targets if i.id not in promised]
+            targets = [i for i in targets if i not in promised]
         if not targets:
-            return no("no_targeted_invoices", "target invoices", "no invoice matches the target conditions")
+            left_out = f" once {len(promised)} promised invoice(s) are left out" if promised else ""
+            return no("no_targeted_invoices", "target invoices", f"no invoice matches the target conditions{left_out}")
         trace.append(TraceEntry("target invoices", "passed", ", ".join(i.number for i in targets[:10])))
     if not has_targeted_payment(workflow, subject):
         return no("no_targeted_payments", "target payments", "no payment matches the target conditions")

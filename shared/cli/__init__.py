@@ -1,0 +1,1 @@
+"""The chaseflow command line."""

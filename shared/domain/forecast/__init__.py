@@ -1,0 +1,1 @@
+"""Forecast (dry-run) and backtest: the engine on a virtual clock, sending nothing."""
