@@ -155,8 +155,9 @@ def next_allowed_instant(after: datetime, rules: SendRules, *, at_time: time | N
     rules : SendRules
         Timezone, run hours, and whether weekends and public holidays are allowed.
     at_time : time | None
-        If given, only the local wall time ``at_time`` of an allowed day qualifies (shifted
-        past a spring-forward gap; the first occurrence in a fall-back).
+        If given, only the local wall time ``at_time`` of an allowed day qualifies: once per
+        day, at its first occurrence in a fall-back, or at the first instant after a
+        spring-forward gap (a day whose shifted time leaves the run hours is skipped).
 
     Returns
     -------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -54,10 +54,9 @@ class Subject:
 
     def focus(self, **records: object) -> Subject:
         """The same customer and day, looking at another record; figures already computed are kept."""
-        derived = replace(self, **records)  # type: ignore[arg-type]
-        for cached in ("figures", "active_promised_invoice_ids"):
-            if cached in self.__dict__:
-                derived.__dict__[cached] = self.__dict__[cached]
+        derived = object.__new__(Subject)
+        derived.__dict__.update(self.__dict__)  # cached_property values travel in __dict__ too
+        derived.__dict__.update(records)
         return derived
 
 

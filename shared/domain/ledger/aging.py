@@ -109,8 +109,7 @@ def customer_figures(view: CustomerLedger, today: date) -> CustomerFigures:
     max_overdue: int | None = None
     invoices = view.all_invoices()
     for invoice in invoices:
-        settled = invoice.is_settled
-        if settled:
+        if invoice.is_settled:
             if invoice.paid_on is not None:
                 late_days.append(max(0, (invoice.paid_on - invoice.due_on).days))
             continue
@@ -118,7 +117,7 @@ def customer_figures(view: CustomerLedger, today: date) -> CustomerFigures:
         if invoice.currency != currency:
             continue
         open_count += 1
-        days = days_due(invoice, today)
+        days = (today - invoice.due_on).days  # an unsettled invoice counts to today
         if days > 0:
             overdue += invoice.balance
             overdue_count += 1

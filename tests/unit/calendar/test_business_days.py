@@ -175,7 +175,9 @@ def test_add_negative_business_days_is_rejected() -> None:
 
 
 @given(calendar=CALENDARS, start=DATES, n=st.integers(min_value=0, max_value=60))
-def test_add_business_days_lands_on_business_day_after_exactly_n(calendar: HolidayCalendar, start: date, n: int) -> None:
+def test_add_business_days_lands_on_business_day_after_exactly_n(
+    calendar: HolidayCalendar, start: date, n: int
+) -> None:
     # GIVEN any calendar, start date and day count
     # WHEN adding n business days
     result = calendar.add_business_days(start, n)

@@ -72,7 +72,9 @@ def send_rules(draw: st.DrawFn) -> SendRules:
 
 
 INSTANTS = st.datetimes(
-    min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.sampled_from([UTC, *map(ZoneInfo, ZONES)])
+    min_value=datetime(2024, 1, 1),
+    max_value=datetime(2030, 12, 31),
+    timezones=st.sampled_from([UTC, *map(ZoneInfo, ZONES)]),
 )
 
 
