@@ -16,6 +16,7 @@ from shared.domain.filters.catalogue import CATALOGUE
 from shared.domain.forecast.simulation import forecast
 from shared.domain.lints import Severity, lint_all
 from shared.domain.workflow.definition import Workflow
+from shared.domain.workflow.schema import workflow_schema
 
 existing = click.Path(exists=True, path_type=Path)
 
@@ -150,13 +151,6 @@ def fields(as_json: bool) -> None:
 def schema() -> None:
     """Print the workflow definition's JSON Schema (docs/workflow.schema.json is generated from it)."""
     click.echo(json.dumps(workflow_schema(), indent=2))
-
-
-def workflow_schema() -> dict[str, Any]:
-    schema = Workflow.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Chaseflow workflow"
-    return schema
 
 
 def _one_workflow(path: Path) -> Workflow:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from shared.domain.calendar import local_date
@@ -135,7 +135,7 @@ def explain(
     else:
         result.enrolment = consider(workflow, record_id, view, at, tenant, mine)
     ahead = forecast([workflow], ledger, tenant, today, LOOKAHEAD_DAYS, runs=[active] if active else [])
-    result.upcoming = [e for e in ahead.for_record(record_id) if e.at >= at - timedelta(minutes=1)][:20]
+    result.upcoming = ahead.for_record(record_id)[:20]  # from the start of the local day of ``at``
     return result
 
 

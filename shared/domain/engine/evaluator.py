@@ -9,6 +9,7 @@ decision, so a retried or duplicated evaluation can never produce a second, diff
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from shared.domain.calendar import SendRules, at_local, holiday_calendar, local_date
 from shared.domain.engine.compiled import compiled
@@ -329,11 +330,25 @@ class _Evaluation:
         message: str,
         node_id: str | None,
         entered: datetime | None,
-        **extra: object,
+        *,
+        at: datetime | None = None,
+        invoice_ids: tuple[str, ...] = (),
+        action_key: str | None = None,
+        details: dict[str, Any] | None = None,
     ) -> Decision:
         return Decision(
-            kind, reason, message, node_id, entered, passed=tuple(self.passed), trace=tuple(self.trace), **extra
-        )  # type: ignore[arg-type]
+            kind,
+            reason,
+            message,
+            node_id,
+            entered,
+            at=at,
+            invoice_ids=invoice_ids,
+            action_key=action_key,
+            passed=tuple(self.passed),
+            trace=tuple(self.trace),
+            details=details or {},
+        )
 
 
 def _why_later(now: datetime, slot: datetime, rules: SendRules, at_time: time | None, retry: bool) -> tuple[str, str]:

@@ -171,8 +171,11 @@ class _Simulation:
         workflow = self.workflows[run.workflow_id]
         decision = evaluate(workflow, run, self._view(run.customer_id, run.level), now, self.tenant)
         if decision.kind is DecisionKind.ACT:
-            self.runs[run_id] = self._act(workflow, run, decision, now)
-            self._push(run_id, now)
+            self.runs[run_id] = acted = self._act(workflow, run, decision, now)
+            if acted.status.is_final:
+                self._emit(acted, "completed", now, decision.node_id, "completed: the last node is done")
+            else:
+                self._push(run_id, now)
             return
         self.runs[run_id] = after_decision(run, decision, now)
         if decision.kind in (DecisionKind.STOP, DecisionKind.COMPLETE):

@@ -12,7 +12,7 @@ from shared.domain.workflow.nodes import End, Wait, successors
 def graph_problems(nodes: Sequence[Any], start: str | None) -> list[str]:
     problems: list[str] = []
     ids = [n.id for n in nodes]
-    position = {}
+    position: dict[str, int] = {}
     for i, node_id in enumerate(ids):
         if node_id in position:
             problems.append(f"nodes[{i}].id: duplicate node id '{node_id}'")

@@ -8,11 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from shared.domain.filters.conditions import Condition
 from shared.domain.ledger.models import Tag
 
+def _zero_padded(value: object) -> object:
+    """Accept "9:00" as well as "09:00" for local times."""
+    if isinstance(value, str) and len(value.strip()) == 4 and value.strip()[1] == ":":
+        return "0" + value.strip()
+    return value
+
+
+LocalTime = Annotated[dt.time, BeforeValidator(_zero_padded)]
 NodeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="lower-case slug")]
 
 
@@ -47,7 +55,7 @@ class SendTiming(_Model):
     """ "as soon as possible" (inside the window) or at a specific local time."""
 
     mode: Literal["asap", "at_time"] = "asap"
-    time: Annotated[dt.time | None, Field(description="local send time, with mode at_time")] = None
+    time: Annotated[LocalTime | None, Field(description="local send time, with mode at_time")] = None
     recipient_timezone: bool = Field(default=False, description="use the customer's timezone instead of the tenant's")
 
     @model_validator(mode="after")
@@ -84,7 +92,7 @@ class WaitUntil(_Model):
     """Wait until a moment: the next given local time, optionally on a weekday or a day of the month, or a
     number of days from one of the record's dates (e.g. 3 days after the invoice's due date)."""
 
-    time: dt.time = dt.time(9, 0)
+    time: LocalTime = dt.time(9, 0)
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = None
     day_of_month: int | None = Field(default=None, ge=1, le=31)
     relative_to: Literal["invoice.date_due", "invoice.date", "promise_to_pay.promised_date"] | None = None
