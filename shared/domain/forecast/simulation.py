@@ -171,6 +171,7 @@ class _Simulation:
         workflow = self.workflows[run.workflow_id]
         decision = evaluate(workflow, run, self._view(run.customer_id, run.level), now, self.tenant)
         if decision.kind is DecisionKind.ACT:
+            self.pause_reason.pop(run_id, None)
             self.runs[run_id] = acted = self._act(workflow, run, decision, now)
             if acted.status.is_final:
                 self._emit(acted, "completed", now, decision.node_id, "completed: the last node is done")
@@ -183,8 +184,9 @@ class _Simulation:
             self._emit(run, kind, now, decision.node_id, f"{decision.reason}: {decision.message}")
             return
         if decision.kind is DecisionKind.PAUSE and self.pause_reason.get(run_id) != decision.reason:
+            # one event per pause episode: repeated pauses for the same reason before the next action are one
             self._emit(run, "paused", now, decision.node_id, f"{decision.reason}: {decision.message}")
-        self.pause_reason[run_id] = decision.reason if decision.kind is DecisionKind.PAUSE else ""
+            self.pause_reason[run_id] = decision.reason
         tomorrow = local_date(now, self.tenant.timezone) + timedelta(days=1)
         later = decision.at or at_local(tomorrow, time(0), self.tenant.timezone)
         self._push(run_id, max(later, now + timedelta(minutes=1)))
