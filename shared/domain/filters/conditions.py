@@ -168,8 +168,9 @@ def _scalar(spec: FieldSpec, value: Any) -> Any:
             return str(value).lower() == "true"
         raise ValueError(f"'{value}' is not true or false")
     if kind is FieldType.CHOICE:
-        text = str(value).lower()
-        if text not in spec.choices:
+        canonical = {choice.lower(): choice for choice in spec.choices}
+        choice = canonical.get(str(value).lower())
+        if choice is None:
             raise ValueError(f"'{value}' is not one of {', '.join(spec.choices)}")
-        return text
+        return choice
     return str(value)

@@ -118,12 +118,12 @@ def _unsendable(workflow: Workflow, node: SendEmail | SendSms, path: str) -> Ite
     needs = {"invoice_contact": Level.INVOICE, "run_contact": Level.CONTACT}.get(recipients.to)
     if needs is not None and workflow.level is not needs:
         message = (
-            f"{kind} step '{node.id}' is sent to '{recipients.to}', which only a {needs.value}-level run has; on this "
-            f"{workflow.level.value}-level workflow the recipient never resolves and nothing is sent."
+            f"{kind} step '{node.id}' is sent to '{recipients.to}', which only {_a(needs.value)}-level run has; "
+            f"on this {workflow.level.value}-level workflow the recipient never resolves and nothing is sent."
         )
         fix = (
             f"Send '{node.id}' to primary_and_others, primary or positions, "
-            f"or move it to a {needs.value}-level workflow."
+            f"or move it to {_a(needs.value)}-level workflow."
         )
         yield make_lint("E007", workflow.id, message, fix, f"{path}.recipients.to")
     elif recipients.to == "positions" and not any(p.strip() for p in recipients.positions):
@@ -149,3 +149,7 @@ def _cond(field: str, op: str, value: object) -> Condition:
 
 def _show(field: str, op: str, value: str) -> str:
     return f'[{field}, "{op}", {value}]'
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"

@@ -64,10 +64,11 @@ def _groups(workflow: Workflow) -> Iterator[_Group]:
 def _contradictory(workflow: Workflow) -> Iterator[Lint]:
     for group in _groups(workflow):
         for clash in contradictions(group.conditions, group.level):
-            shown = " AND ".join(f"'{c}'" for c in clash)
+            quoted = [f"'{c}'" for c in clash]
+            shown = " AND ".join(quoted)
             what = f"the conditions on {clash[0].field}" if len(clash) > 1 else "the condition"
             message = f"In {group.path}, {what} can never all hold ({shown}): {group.consequence}."
-            fix = f"Correct or remove one of {shown} in {group.path}."
+            fix = f"Correct or remove one of {', '.join(quoted)} in {group.path}."
             if len(clash) == 1:
                 message = f"In {group.path}, the condition {shown} can never hold: {group.consequence}."
                 fix = f"Correct or remove {shown} in {group.path}."
