@@ -6,6 +6,7 @@ Names are ``object.field`` (``customer.balance_overdue``, ``invoice.days_overdue
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -312,12 +313,21 @@ def lookup(name: str) -> FieldSpec:
         key = name.removeprefix(prefix)
         if key != name and key:
             return FieldSpec(name, FieldType.TEXT, _custom_reader(owner, key), f"ERP custom field {key}")
-    close = [n for n in CATALOGUE if n.split(".")[-1] in name or name.split(".")[-1] in n][:5]
+    last = name.rsplit(".", 1)[-1]
+    same_field = [n for n in CATALOGUE if n.rsplit(".", 1)[-1] == last]  # right field, wrong object
+    close = list(dict.fromkeys(same_field + difflib.get_close_matches(name, CATALOGUE, n=3, cutoff=0.75)))[:4]
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise KeyError(f"unknown field '{name}'{hint}")
 
 
 def _custom_reader(owner: str, key: str) -> Callable[[Any], Any]:
+    """Custom fields are compared as text, whatever type the ERP sent (88 and "88" are the same value)."""
     if owner == "customer":
-        return lambda s: s.customer.custom_fields.get(key)
-    return lambda s: s.invoice.custom_fields.get(key)
+        return lambda s: _as_text(s.customer.custom_fields.get(key))
+    return lambda s: _as_text(s.invoice.custom_fields.get(key))
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -30,7 +30,8 @@ _COMPARE: dict[Operator, Callable[[Any, Any], bool]] = {
 
 
 def value_test(op: Operator, expected: Any) -> Callable[[Any], bool]:
-    """The test one read value must pass; ``None`` (no value) fails every test but ≠ and is-empty."""
+    """The test one read value must pass. ``None`` (no value) fails every test except ≠, not-one-of and
+    is-empty: a customer with no rating is "not one of [C]", as it is "≠ C"."""
     if op in _COMPARE:
         compare = _COMPARE[op]
         if op is Operator.NE:

@@ -6,7 +6,8 @@ Written in YAML either as a mapping ``{field: invoice.days_overdue, op: ">", val
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -83,8 +84,8 @@ class Condition(BaseModel):
                 raise ValueError("a condition triple is [field, operator, value]")
             data = dict(zip(("field", "op", "value"), data, strict=False))
         if isinstance(data, dict) and isinstance(data.get("op"), str):
-            op = data["op"].strip()
-            data = {**data, "op": ALIASES.get(op.lower(), op)}
+            op = data["op"].strip().lower()
+            data = {**data, "op": ALIASES.get(op, op)}
         return data
 
     @model_validator(mode="after")
@@ -132,6 +133,8 @@ def _convert(spec: FieldSpec, op: Operator, value: Any) -> Any:
         return (low, high)
     if op in _SETS or (op is Operator.CONTAINS):
         items = value.split(",") if isinstance(value, str) else value
+        if isinstance(items, list | tuple):
+            items = [v for v in items if not (isinstance(v, str) and not v.strip())]  # "a,,b" and "a," mean a, b
         if not isinstance(items, list | tuple) or not items:
             raise ValueError(f"'{op.value}' takes a non-empty list (or comma-separated text)")
         converted = [_scalar(spec, v.strip() if isinstance(v, str) else v) for v in items]
@@ -147,14 +150,19 @@ def _scalar(spec: FieldSpec, value: Any) -> Any:
     kind = spec.type
     if kind is FieldType.NUMBER:
         try:
-            return Decimal(str(value))
+            number = Decimal(str(value))
         except InvalidOperation:
             raise ValueError(f"'{value}' is not a number") from None
+        if not number.is_finite():
+            raise ValueError(f"'{value}' is not a number")
+        return number
     if kind is FieldType.INTEGER:
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
+        if isinstance(value, bool) or not isinstance(value, int | str) or not re.fullmatch(r"-?\d+", str(value)):
             raise ValueError(f"'{value}' is not a whole number")
         return int(value)
     if kind is FieldType.DATE:
+        if isinstance(value, datetime):
+            raise ValueError(f"'{value}' is a date and time; a date field takes a date (YYYY-MM-DD)")
         if isinstance(value, date):
             return value
         try:

@@ -43,9 +43,18 @@ def records_from_data(tenant: TenantSettings, data: Mapping[str, Sequence[Mappin
             problems.append(f"{name}: unknown kind (expected one of {', '.join(FILES)})")
             continue
         model = LEDGER_MODELS[FILES[name]]
+        if not isinstance(rows, list):
+            problems.append(f"{name}: expected an array of records, got {type(rows).__name__}")
+            continue
         for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                problems.append(f"{name}[{index}]: expected an object, got {type(row).__name__}")
+                continue
+            if row.get("tenant_id", tenant.tenant_id) != tenant.tenant_id:
+                problems.append(f"{name}[{index}].tenant_id: belongs to '{row['tenant_id']}', not '{tenant.tenant_id}'")
+                continue
             try:
-                records.append(model.model_validate({"tenant_id": tenant.tenant_id, **row}))
+                records.append(model.model_validate({**row, "tenant_id": tenant.tenant_id}))
             except ValidationError as error:
                 for e in error.errors():
                     path = ".".join(str(p) for p in e["loc"])

@@ -16,6 +16,7 @@ from shared.domain.ledger.models import (
     Communication,
     Contact,
     CreditNote,
+    CreditNoteStatus,
     Customer,
     Invoice,
     InvoiceStatus,
@@ -24,6 +25,7 @@ from shared.domain.ledger.models import (
     PaymentStatus,
     PromiseToPay,
     Task,
+    is_newer,
 )
 
 
@@ -65,6 +67,7 @@ class Ledger:
     by_customer: dict[str, dict[str, list[LedgerRecord]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
+    owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → customer id
 
     @classmethod
     def of(cls, records: Iterable[LedgerRecord]) -> Ledger:
@@ -73,14 +76,26 @@ class Ledger:
             ledger.add(record)
         return ledger
 
-    def add(self, record: LedgerRecord) -> None:
+    def add(self, record: LedgerRecord) -> bool:
+        """Store ``record`` unless what we hold is newer (ERP deliveries arrive out of order). Returns whether it
+        was stored. A record the ERP moved to another customer leaves its old customer."""
+        kind = type(record).__name__
         if isinstance(record, Customer):
+            if not is_newer(record, self.customers.get(record.id)):
+                return False
             self.customers[record.id] = record
-            return
+            return True
         customer_id: str = getattr(record, "customer_id")  # noqa: B009 - every non-customer record has one
-        bucket = self.by_customer[customer_id][type(record).__name__]
-        bucket[:] = [r for r in bucket if r.id != record.id]
-        bucket.append(record)
+        previous_owner = self.owner.get((kind, record.id))
+        if previous_owner is not None:
+            bucket = self.by_customer[previous_owner][kind]
+            stored = next((r for r in bucket if r.id == record.id), None)
+            if not is_newer(record, stored):
+                return False
+            bucket[:] = [r for r in bucket if r.id != record.id]
+        self.by_customer[customer_id][kind].append(record)
+        self.owner[(kind, record.id)] = customer_id
+        return True
 
     def records(self, customer_id: str, kind: type[LedgerRecord]) -> list[LedgerRecord]:
         return self.by_customer.get(customer_id, {}).get(kind.__name__, [])
@@ -110,42 +125,82 @@ class Ledger:
         return [r for records in self.by_customer.values() for r in records.get(kind.__name__, [])]
 
     def as_of(self, day: date) -> Ledger:
-        """The ledger as it stood at the end of ``day``: later invoices absent, later money not yet applied."""
-        late_allocations: dict[str, Decimal] = defaultdict(Decimal)
-        for money in [*self.all(Payment), *self.all(CreditNote)]:
-            issued = money.paid_on if isinstance(money, Payment) else money.issued_on  # type: ignore[attr-defined]
-            for allocation in money.allocations:  # type: ignore[attr-defined]
-                if (allocation.applied_on or issued) > day:
-                    late_allocations[allocation.invoice_id] += allocation.amount
+        """The ledger as it stood at the end of ``day``: later records absent, later allocations not yet made."""
+        late = _late_allocations(self, day)
         past = Ledger()
         for customer in self.customers.values():
             if customer.created_on is None or customer.created_on <= day:
                 past.add(customer)
-        for records in self.by_customer.values():
+        for customer_id, records in self.by_customer.items():
+            if customer_id not in past.customers:
+                continue
             for items in records.values():
                 for record in items:
-                    earlier = _as_of(record, day, late_allocations)
+                    earlier = _as_of(record, day, late)
                     if earlier is not None:
                         past.add(earlier)
         return past
 
 
+def _late_allocations(ledger: Ledger, day: date) -> dict[str, Decimal]:
+    """Per invoice and per payment/credit note id: what was allocated after ``day`` (voided money never counts)."""
+    late: dict[str, Decimal] = defaultdict(Decimal)
+    for money in [*ledger.all(Payment), *ledger.all(CreditNote)]:
+        if isinstance(money, Payment):
+            if money.status is PaymentStatus.VOIDED:
+                continue
+            since, allocations = money.paid_on, money.allocations
+        else:
+            assert isinstance(money, CreditNote)
+            if money.status is CreditNoteStatus.VOIDED:
+                continue
+            since, allocations = money.issued_on, money.allocations
+        for allocation in allocations:
+            if (allocation.applied_on or since) > day:
+                late[allocation.invoice_id] += allocation.amount
+                late[money.id] += allocation.amount
+    return late
+
+
 def _as_of(record: LedgerRecord, day: date, late: dict[str, Decimal]) -> LedgerRecord | None:
     if isinstance(record, Invoice):
+        return _invoice_as_of(record, day, late.get(record.id))
+    if isinstance(record, Payment):
+        if record.paid_on > day:
+            return None
+        unallocated = late.get(record.id)
+        return (
+            record.model_copy(update={"amount_remaining": record.amount_remaining + unallocated})
+            if unallocated
+            else record
+        )
+    if isinstance(record, CreditNote):
         if record.issued_on > day:
             return None
         unapplied = late.get(record.id)
-        if not unapplied and (record.paid_on is None or record.paid_on <= day):
+        if not unapplied:
             return record
-        balance = record.balance + (unapplied or Decimal(0))
-        status = InvoiceStatus.OPEN if balance >= record.amount else InvoiceStatus.PARTIALLY_PAID
-        return record.model_copy(update={"balance": balance, "status": status, "paid_on": None})
-    if isinstance(record, Payment):
-        return record if record.paid_on <= day and record.status == PaymentStatus.PAID else None
-    if isinstance(record, CreditNote):
-        return record if record.issued_on <= day else None
+        return record.model_copy(
+            update={"amount_remaining": record.amount_remaining + unapplied, "status": CreditNoteStatus.UNAPPLIED}
+        )
     if isinstance(record, Communication):
         return record if record.at.date() <= day else None
     if isinstance(record, PromiseToPay):
         return record if record.created_at is None or record.created_at.date() <= day else None
+    if isinstance(record, Task):
+        return record if record.created_at.date() <= day else None
     return record
+
+
+def _invoice_as_of(invoice: Invoice, day: date, unapplied: Decimal | None) -> Invoice | None:
+    if invoice.issued_on > day:
+        return None
+    if not unapplied and (invoice.paid_on is None or invoice.paid_on <= day):
+        return invoice
+    balance = invoice.balance + (unapplied or Decimal(0))
+    if balance <= 0:
+        return invoice.model_copy(update={"paid_on": None})  # paid by money we hold no allocation for
+    status = invoice.status
+    if status in (InvoiceStatus.PAID, InvoiceStatus.CLOSED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OPEN):
+        status = InvoiceStatus.OPEN if balance >= invoice.amount else InvoiceStatus.PARTIALLY_PAID
+    return invoice.model_copy(update={"balance": balance, "status": status, "paid_on": None})

@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from shared.domain.filters.conditions import Condition
 from shared.domain.ledger.models import Tag
 
+
 def _zero_padded(value: object) -> object:
     """Accept "9:00" as well as "09:00" for local times."""
     if isinstance(value, str) and len(value.strip()) == 4 and value.strip()[1] == ":":

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.domain.workflow.schema import workflow_schema
 from shared.domain.workflow.loading import WorkflowInvalid, load_workflow, load_workflow_text
 from shared.domain.workflow.nodes import Branch, SendEmail
+from shared.domain.workflow.schema import workflow_schema
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests/fixtures/workflows"
