@@ -121,3 +121,25 @@ def test_fields_lists_the_catalogue():
     assert fields["invoice.days_overdue"] == "integer"
     assert fields["customer.balance_overdue"] == "number"
     assert fields["invoice.status"] == "choice"
+
+
+def test_the_examples_lint_clean():
+    # GIVEN the example workflows
+    # WHEN linted together
+    code, output = run("workflows", "lint", str(EXAMPLES), "--json")
+    # THEN none has a finding
+    assert code == 0
+    assert json.loads(output) == {path.stem: [] for path in sorted(EXAMPLES.glob("*.yaml"))}
+
+
+def test_planted_mistakes_are_each_reported_with_their_code():
+    # GIVEN overlapping filters, invoice-created without days issued, and wait-for-completion at the end
+    # WHEN linted
+    code, output = run("workflows", "lint", str(FIXTURES / "planted"), "--json")
+    # THEN each is reported with its code (warnings: the exit code stays 0)
+    found = {wf: {lint["code"] for lint in lints} for wf, lints in json.loads(output).items()}
+    assert code == 0
+    assert "W001" in found["overlap-a"]
+    assert "W001" in found["overlap-b"]
+    assert "W004" in found["invoice-created-history"]
+    assert "W005" in found["task-wait-at-end"]
