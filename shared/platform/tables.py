@@ -1,0 +1,93 @@
+"""DynamoDB tables by access pattern (aws-research §D): every key starts with the tenant.
+
+core:     workflows and versions, runs, run events, the communications log, action markers (exactly-once),
+          enrolment markers, alerts, tenant settings and clock. GSIs: ``due`` (sparse, write-sharded: runs parked
+          until ``next_run_at``) and ``by_customer`` (a customer's runs and messages, newest first).
+ledger:   the ERP mirror; one partition per customer, so a customer's whole view is one Query.
+          GSI ``by_record``: any record by kind and id.
+idempotency: the Powertools layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str  # logical name: the CDK construct id and the environment variable suffix
+    partition_key: str
+    sort_key: str | None = None
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+    stream: bool = False
+    data: bool = True  # holds business data: deletion protection and point-in-time recovery
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def env_var(self) -> str:
+        return f"{self.key.upper()}_TABLE"
+
+    def key_attributes(self) -> list[str]:
+        names = [self.partition_key, *([self.sort_key] if self.sort_key else [])]
+        for index in self.indexes:
+            names += [index.partition_key, *([index.sort_key] if index.sort_key else [])]
+        return list(dict.fromkeys(names))
+
+    def create_table_request(self, table_name: str) -> dict[str, Any]:
+        """The DynamoDB CreateTable request for this table (on-demand), as the local runtime sends it."""
+
+        def schema(pk: str, sk: str | None) -> list[dict[str, str]]:
+            return [{"AttributeName": pk, "KeyType": "HASH"}] + (
+                [{"AttributeName": sk, "KeyType": "RANGE"}] if sk else []
+            )
+
+        request: dict[str, Any] = {
+            "TableName": table_name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": schema(self.partition_key, self.sort_key),
+            "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in self.key_attributes()],
+        }
+        if self.indexes:
+            request["GlobalSecondaryIndexes"] = [
+                {
+                    "IndexName": i.name,
+                    "KeySchema": schema(i.partition_key, i.sort_key),
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+                for i in self.indexes
+            ]
+        if self.stream:
+            request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        return request
+
+
+DUE_SHARDS = 8  # write sharding of the due index: a tick queries each shard (aws-research §D)
+
+CORE = TableSpec(
+    key="core",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        Index("due", "due_bucket", "next_run_at"),
+        Index("by_customer", "customer_key", "customer_sort"),
+    ),
+    ttl_attribute="expires_at",
+)
+LEDGER = TableSpec(
+    key="ledger",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(Index("by_record", "record_key"),),
+)
+IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration", data=False)
+
+TABLES: tuple[TableSpec, ...] = (CORE, LEDGER, IDEMPOTENCY)
