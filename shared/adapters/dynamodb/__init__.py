@@ -1,0 +1,1 @@
+"""DynamoDB repositories over the tables of ``shared.platform.tables``."""

@@ -1,0 +1,90 @@
+"""The ledger mirror: one partition per customer, so a customer's whole view is one Query.
+
+Item: pk ``T#{tenant}#C#{customer}``, sk ``{kind}#{id}`` (the customer itself: ``customer#{id}``), the record as
+JSON, and ``updated_at`` for ordering: an ERP delivery older than what we hold is ignored (conditional write).
+GSI ``by_record`` (``record_key`` = ``T#{tenant}#{kind}#{id}``) finds a record by id alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
+
+from shared.adapters.dynamodb.client import table
+from shared.domain.ledger.models import LEDGER_MODELS, Customer, LedgerRecord
+from shared.domain.ledger.views import CustomerLedger, Ledger
+from shared.domain.tenant import TenantSettings
+
+KIND_OF = {model: kind for kind, model in LEDGER_MODELS.items()}
+
+
+class LedgerRepository:
+    def __init__(self, ledger_table: str, core_table: str) -> None:
+        self._table = table(ledger_table)
+        self._core = table(core_table)
+
+    def put(self, record: LedgerRecord) -> bool:
+        """Store the record unless we hold a newer version. Returns whether it was stored."""
+        kind = KIND_OF[type(record)]
+        customer_id = record.id if isinstance(record, Customer) else getattr(record, "customer_id")  # noqa: B009
+        item: dict[str, Any] = {
+            "pk": f"T#{record.tenant_id}#C#{customer_id}",
+            "sk": f"{kind}#{record.id}",
+            "record_key": f"T#{record.tenant_id}#{kind}#{record.id}",
+            "body": record.model_dump_json(),
+        }
+        condition = Attr("pk").not_exists()
+        if record.updated_at is not None:
+            item["updated_at"] = record.updated_at.isoformat()
+            condition |= Attr("updated_at").not_exists() | Attr("updated_at").lt(item["updated_at"])
+        try:
+            self._table.put_item(Item=item, ConditionExpression=condition)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def get(self, tenant_id: str, kind: str, record_id: str) -> LedgerRecord | None:
+        items = self._table.query(
+            IndexName="by_record", KeyConditionExpression=Key("record_key").eq(f"T#{tenant_id}#{kind}#{record_id}")
+        ).get("Items", [])
+        return LEDGER_MODELS[kind].model_validate_json(items[0]["body"]) if items else None
+
+    def view(self, tenant_id: str, customer_id: str, *, with_members: bool = False) -> CustomerLedger | None:
+        ledger = Ledger.of(self._records(tenant_id, customer_id))
+        if customer_id not in ledger.customers:
+            return None
+        if with_members:
+            for child in self.children(tenant_id, customer_id):
+                for record in self._records(tenant_id, child):
+                    ledger.add(record)
+        return ledger.view(customer_id, with_members=with_members)
+
+    def children(self, tenant_id: str, customer_id: str) -> list[str]:
+        customers = self._table.scan(
+            FilterExpression=Attr("sk").begins_with("customer#") & Attr("pk").begins_with(f"T#{tenant_id}#")
+        ).get("Items", [])
+        found = [Customer.model_validate_json(i["body"]) for i in customers]
+        return sorted(c.id for c in found if c.parent_customer_id == customer_id)
+
+    def customer_ids(self, tenant_id: str) -> list[str]:
+        """Every customer of the tenant (the continuous sweep pages through these)."""
+        items = self._table.scan(
+            FilterExpression=Attr("sk").begins_with("customer#") & Attr("pk").begins_with(f"T#{tenant_id}#"),
+            ProjectionExpression="sk",
+        ).get("Items", [])
+        return sorted(i["sk"].split("#", 1)[1] for i in items)
+
+    def tenant(self, tenant_id: str) -> TenantSettings | None:
+        item = self._core.get_item(Key={"pk": f"T#{tenant_id}", "sk": "CONFIG"}).get("Item")
+        return None if item is None else TenantSettings.model_validate_json(item["body"])
+
+    def put_tenant(self, settings: TenantSettings) -> None:
+        self._core.put_item(Item={"pk": f"T#{settings.tenant_id}", "sk": "CONFIG", "body": settings.model_dump_json()})
+
+    def _records(self, tenant_id: str, customer_id: str) -> list[LedgerRecord]:
+        response = self._table.query(KeyConditionExpression=Key("pk").eq(f"T#{tenant_id}#C#{customer_id}"))
+        return [LEDGER_MODELS[i["sk"].split("#", 1)[0]].model_validate_json(i["body"]) for i in response["Items"]]

@@ -1,0 +1,162 @@
+"""Runs on the core table: the run item (state JSON + parking fields), enrolment markers, the due index.
+
+Run item: pk ``T#{tenant}#RUN#{run_id}``, sk ``RUN``. ``parking`` is PARKING (decision stored, token not yet
+written), WAITING (token written) or RESUMING (a resume was sent). ``due_bucket``/``next_run_at`` exist only
+while the run waits for a time (the sparse due index). Enrolment marker: pk ``T#{tenant}#ENROL#{workflow}#{record}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.types import TypeSerializer
+from botocore.exceptions import ClientError
+
+from shared.adapters.dynamodb.client import table
+from shared.domain.engine.run import RunState
+from shared.platform.statemachine import run_pk
+from shared.platform.tables import DUE_SHARDS
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    state: RunState
+    parking: str | None
+    task_token: str | None
+    next_run_at: str | None
+
+
+def due_bucket(tenant_id: str, run_id: str) -> str:
+    shard = int(hashlib.sha256(run_id.encode()).hexdigest(), 16) % DUE_SHARDS
+    return f"DUE#{tenant_id}#{shard}"
+
+
+def iso(instant: datetime) -> str:
+    return instant.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class RunRepository:
+    def __init__(self, table_name: str) -> None:
+        self._table = table(table_name)
+
+    def create(self, run: RunState, *, once: bool) -> bool:
+        """Write the run and its enrolment marker atomically; False when the record is already enrolled
+        (an active run, or — for one-time triggers — any run ever)."""
+        marker = {"pk": _marker_pk(run), "sk": "ONCE" if once else "ACTIVE", "run_id": run.run_id}
+        client = self._table.meta.client
+        try:
+            client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": _typed(marker),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": _typed(self._item(run, parking=None)),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                return False
+            raise
+        return True
+
+    def get(self, tenant_id: str, run_id: str) -> StoredRun | None:
+        item = self._table.get_item(Key={"pk": run_pk(tenant_id, run_id), "sk": "RUN"}, ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        return StoredRun(
+            RunState.model_validate_json(item["state"]),
+            item.get("parking"),
+            item.get("task_token"),
+            item.get("next_run_at"),
+        )
+
+    def save(self, run: RunState, *, parking: str | None = None, next_run_at: datetime | None = None) -> None:
+        """Store the run after a decision; a parked run is findable by the scheduler when it has a time."""
+        self._table.put_item(Item=self._item(run, parking=parking, next_run_at=next_run_at))
+        if run.status.is_final:
+            self._table.delete_item(Key={"pk": _marker_pk(run), "sk": "ACTIVE"})
+
+    def claim_resume(self, run: StoredRun) -> bool:
+        """WAITING → RESUMING, once: only one of several resumers (tick, events, controls) gets the token."""
+        try:
+            self._table.update_item(
+                Key={"pk": run_pk(run.state.tenant_id, run.state.run_id), "sk": "RUN"},
+                UpdateExpression="SET parking = :resuming REMOVE due_bucket, next_run_at",
+                ConditionExpression=Attr("parking").eq("WAITING") & Attr("task_token").eq(run.task_token),
+                ExpressionAttributeValues={":resuming": "RESUMING"},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def due(self, tenant_id: str, now: datetime, limit: int = 500) -> list[StoredRun]:
+        """Runs whose time has come, across every shard of the due index (eventually consistent: re-read)."""
+        found: list[StoredRun] = []
+        for shard in range(DUE_SHARDS):
+            response = self._table.query(
+                IndexName="due",
+                KeyConditionExpression=Key("due_bucket").eq(f"DUE#{tenant_id}#{shard}")
+                & Key("next_run_at").lte(iso(now)),
+                Limit=limit,
+            )
+            for item in response.get("Items", []):
+                stored = self.get(tenant_id, item["run_id"])
+                if stored is not None and stored.parking == "WAITING" and stored.next_run_at:
+                    found.append(stored)
+        return found
+
+    def of_customer(self, tenant_id: str, customer_id: str) -> list[RunState]:
+        response = self._table.query(
+            IndexName="by_customer",
+            KeyConditionExpression=Key("customer_key").eq(f"T#{tenant_id}#C#{customer_id}")
+            & Key("customer_sort").begins_with("RUN#"),
+        )
+        return [RunState.model_validate_json(i["state"]) for i in response.get("Items", [])]
+
+    def _item(self, run: RunState, *, parking: str | None, next_run_at: datetime | None = None) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "pk": run_pk(run.tenant_id, run.run_id),
+            "sk": "RUN",
+            "run_id": run.run_id,
+            "tenant_id": run.tenant_id,
+            "workflow_id": run.workflow_id,
+            "status": run.status.value,
+            "node_id": run.node_id,
+            "generation": run.generation,
+            "customer_key": f"T#{run.tenant_id}#C#{run.customer_id}",
+            "customer_sort": f"RUN#{iso(run.enrolled_at)}#{run.run_id}",
+            "state": run.model_dump_json(),
+        }
+        if parking:
+            item["parking"] = parking
+        if next_run_at is not None and parking:
+            item["next_run_at"] = iso(next_run_at)
+            item["due_bucket"] = due_bucket(run.tenant_id, run.run_id)
+        return item
+
+
+def _marker_pk(run: RunState) -> str:
+    return f"T#{run.tenant_id}#ENROL#{run.workflow_id}#{run.record_id}"
+
+
+def _typed(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _SERIALIZER.serialize(v) for k, v in item.items()}
+
+
+_SERIALIZER = TypeSerializer()
