@@ -84,6 +84,11 @@ class LedgerRepository:
 
     def put_tenant(self, settings: TenantSettings) -> None:
         self._core.put_item(Item={"pk": f"T#{settings.tenant_id}", "sk": "CONFIG", "body": settings.model_dump_json()})
+        self._core.put_item(Item={"pk": "TENANTS", "sk": settings.tenant_id})
+
+    def tenant_ids(self) -> list[str]:
+        items = self._core.query(KeyConditionExpression=Key("pk").eq("TENANTS")).get("Items", [])
+        return [i["sk"] for i in items]
 
     def _records(self, tenant_id: str, customer_id: str) -> list[LedgerRecord]:
         response = self._table.query(KeyConditionExpression=Key("pk").eq(f"T#{tenant_id}#C#{customer_id}"))

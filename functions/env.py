@@ -1,0 +1,32 @@
+"""Configuration of every function, read from the environment once per container (never at import)."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    core_table: str
+    ledger_table: str
+    idempotency_table: str = ""
+    state_machine_arn: str = ""
+    event_bus_name: str = ""
+    ses_configuration_set: str = ""
+
+
+@cache
+def settings() -> Settings:
+    env = os.environ
+    return Settings(
+        core_table=env["CORE_TABLE"],
+        ledger_table=env["LEDGER_TABLE"],
+        idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
+        state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
+        event_bus_name=env.get("EVENT_BUS_NAME", ""),
+        ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+    )

@@ -1,0 +1,36 @@
+"""The ports every handler uses, built once per container. Tests and the local runtime replace them with
+``override`` (e.g. a simulated clock)."""
+
+from __future__ import annotations
+
+from functions.env import settings
+from shared.adapters.dynamodb.ledger import LedgerRepository
+from shared.adapters.dynamodb.runs import RunRepository
+from shared.adapters.dynamodb.workflows import WorkflowRepository
+from shared.adapters.stepfunctions import Executions
+from shared.clock import Clock, SystemClock
+from shared.usecases.runtime import Runtime
+
+_runtime: Runtime | None = None
+_clock: Clock | None = None
+
+
+def runtime() -> Runtime:
+    global _runtime
+    if _runtime is None:
+        config = settings()
+        _runtime = Runtime(
+            runs=RunRepository(config.core_table),
+            workflows=WorkflowRepository(config.core_table),
+            ledger=LedgerRepository(config.ledger_table, config.core_table),
+            executions=Executions(config.state_machine_arn),
+            clock=_clock or SystemClock(),
+        )
+    return _runtime
+
+
+def override(*, clock: Clock | None = None) -> None:
+    """Forget built ports; the next ``runtime()`` uses ``clock`` (tests, demos and simulations)."""
+    global _runtime, _clock
+    _runtime, _clock = None, clock
+    settings.cache_clear()

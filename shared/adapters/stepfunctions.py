@@ -1,0 +1,46 @@
+"""Step Functions: start one execution per enrolment (idempotent by name) and resume parked ones."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from shared.domain.engine.run import RunState
+from shared.platform.statemachine import execution_input, execution_name
+
+GONE = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}
+
+
+class Executions:
+    def __init__(self, state_machine_arn: str) -> None:
+        self._arn = state_machine_arn
+
+    @cached_property
+    def _client(self) -> Any:
+        return boto3.client("stepfunctions")
+
+    def start(self, run: RunState) -> str:
+        """Start the run's execution; starting the same run and generation again returns the same execution."""
+        name = execution_name(run.run_id, run.generation)
+        payload = json.dumps(execution_input(run.tenant_id, run.run_id, run.generation))
+        try:
+            arn: str = self._client.start_execution(stateMachineArn=self._arn, name=name, input=payload)["executionArn"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ExecutionAlreadyExists":
+                raise
+            arn = self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
+        return arn
+
+    def resume(self, task_token: str, payload: dict[str, Any]) -> bool:
+        """Hand the parked execution its token back; False when the token is stale (timed out, already used)."""
+        try:
+            self._client.send_task_success(taskToken=task_token, output=json.dumps(payload))
+        except ClientError as error:
+            if error.response["Error"]["Code"] in GONE:
+                return False
+            raise
+        return True

@@ -1,0 +1,67 @@
+"""Every Lambda function: its handler path, what invokes it and its settings. The CDK app and the local
+runtime both build from this list; a test imports every handler string."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.events.contracts import trigger_rule_pattern
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    key: str  # logical name
+    handler: str  # module.attribute, relative to the package root
+    description: str
+    timeout_s: int = 30
+    memory_mb: int = 512
+    tables: tuple[str, ...] = ("core", "ledger", "idempotency")
+    rule_pattern: dict[str, Any] | None = None  # invoked by a rule on the custom bus
+    schedule: str | None = None  # invoked on a schedule (EventBridge Scheduler expression)
+    state_machine_task: bool = False  # invoked by the enrolment state machine
+    needs: frozenset[str] = field(default_factory=frozenset)  # "sfn", "ses", "sms", "events"
+
+
+ON_EVENT = FunctionSpec(
+    key="on_event",
+    handler="functions.triggers.on_event.handler",
+    description="Enrol records on ledger and communication events; wake the customer's running enrolments",
+    rule_pattern=trigger_rule_pattern(),
+    needs=frozenset({"sfn"}),
+)
+ADVANCE = FunctionSpec(
+    key="advance",
+    handler="functions.scheduler.advance.handler",
+    description="Evaluate one enrolment now and persist the decision",
+    state_machine_task=True,
+)
+ACT = FunctionSpec(
+    key="act",
+    handler="functions.senders.act.handler",
+    description="Perform one node's action exactly once: email, SMS, task or record action",
+    state_machine_task=True,
+    needs=frozenset({"ses", "sms", "events"}),
+)
+CONTINUE_AS_NEW = FunctionSpec(
+    key="continue_as_new",
+    handler="functions.scheduler.continue_as_new.handler",
+    description="Start the next generation of a long-running enrolment's execution",
+    state_machine_task=True,
+    needs=frozenset({"sfn"}),
+)
+TICK = FunctionSpec(
+    key="tick",
+    handler="functions.scheduler.tick.handler",
+    description="Resume enrolments whose time has come",
+    schedule="rate(1 minute)",
+    timeout_s=60,
+    needs=frozenset({"sfn"}),
+)
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (ON_EVENT, ADVANCE, ACT, CONTINUE_AS_NEW, TICK)
+STATE_MACHINE_FUNCTIONS = {
+    "AdvanceFunctionArn": ADVANCE,
+    "ActFunctionArn": ACT,
+    "ContinueAsNewFunctionArn": CONTINUE_AS_NEW,
+}

@@ -1,0 +1,24 @@
+"""The ports a use case works with, gathered once per Lambda container (or per local runtime)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from shared.clock import Clock
+from shared.domain.engine.run import RunState
+
+
+class ExecutionsPort(Protocol):
+    def start(self, run: RunState) -> str: ...
+
+    def resume(self, task_token: str, payload: dict[str, Any]) -> bool: ...
+
+
+@dataclass
+class Runtime:
+    runs: Any  # RunRepository
+    workflows: Any  # WorkflowRepository
+    ledger: Any  # LedgerRepository
+    executions: ExecutionsPort
+    clock: Clock
