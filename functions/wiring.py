@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functions.env import settings
+from shared.adapters.dynamodb.actions import ActionLog
 from shared.adapters.dynamodb.ledger import LedgerRepository
 from shared.adapters.dynamodb.runs import RunRepository
 from shared.adapters.dynamodb.workflows import WorkflowRepository
@@ -25,6 +26,7 @@ def runtime() -> Runtime:
             ledger=LedgerRepository(config.ledger_table, config.core_table),
             executions=Executions(config.state_machine_arn),
             clock=_clock or SystemClock(),
+            actions=ActionLog(config.core_table),
         )
     return _runtime
 

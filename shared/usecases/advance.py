@@ -64,11 +64,11 @@ def advance(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         return {**payload, "next": "act", "action": action}
     if decision.kind in (DecisionKind.WAIT, DecisionKind.PAUSE):
         rt.runs.save(run, parking="PARKING", next_run_at=decision.at)
-        return {**_loop_fields(payload), "next": "park"}
+        return {**loop_fields(payload), "next": "park"}
     rt.runs.save(run)
     return {**payload, "next": "end"}
 
 
-def _loop_fields(payload: dict[str, Any]) -> dict[str, Any]:
+def loop_fields(payload: dict[str, Any]) -> dict[str, Any]:
     keep = ("tenant_id", "run_id", "run_pk", "generation", "loops", "max_loops")
     return {k: payload[k] for k in keep if k in payload}

@@ -22,3 +22,5 @@ class Runtime:
     ledger: Any  # LedgerRepository
     executions: ExecutionsPort
     clock: Clock
+    actions: Any = None  # ActionLog
+    messenger: Any = None  # composes and sends email and SMS (shared.usecases.messages)

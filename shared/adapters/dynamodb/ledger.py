@@ -25,8 +25,9 @@ class LedgerRepository:
         self._table = table(ledger_table)
         self._core = table(core_table)
 
-    def put(self, record: LedgerRecord) -> bool:
-        """Store the record unless we hold a newer version. Returns whether it was stored."""
+    def put(self, record: LedgerRecord, *, force: bool = False) -> bool:
+        """Store the record unless we hold a newer version (``force``: a change the engine made itself, such
+        as an action node's tag). Returns whether it was stored."""
         kind = KIND_OF[type(record)]
         customer_id = record.id if isinstance(record, Customer) else getattr(record, "customer_id")  # noqa: B009
         item: dict[str, Any] = {
@@ -39,6 +40,9 @@ class LedgerRepository:
         if record.updated_at is not None:
             item["updated_at"] = record.updated_at.isoformat()
             condition |= Attr("updated_at").not_exists() | Attr("updated_at").lt(item["updated_at"])
+        if force:
+            self._table.put_item(Item=item)
+            return True
         try:
             self._table.put_item(Item=item, ConditionExpression=condition)
         except ClientError as error:
