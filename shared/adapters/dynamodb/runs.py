@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
-from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamodb.client import table
@@ -47,21 +46,21 @@ class RunRepository:
         """Write the run and its enrolment marker atomically; False when the record is already enrolled
         (an active run, or — for one-time triggers — any run ever)."""
         marker = {"pk": _marker_pk(run), "sk": "ONCE" if once else "ACTIVE", "run_id": run.run_id}
-        client = self._table.meta.client
+        client = self._table.meta.client  # the resource's client: plain Python values, serialized for us
         try:
             client.transact_write_items(
                 TransactItems=[
                     {
                         "Put": {
                             "TableName": self._table.name,
-                            "Item": _typed(marker),
+                            "Item": marker,
                             "ConditionExpression": "attribute_not_exists(pk)",
                         }
                     },
                     {
                         "Put": {
                             "TableName": self._table.name,
-                            "Item": _typed(self._item(run, parking=None)),
+                            "Item": self._item(run, parking=None),
                             "ConditionExpression": "attribute_not_exists(pk)",
                         }
                     },
@@ -153,10 +152,3 @@ class RunRepository:
 
 def _marker_pk(run: RunState) -> str:
     return f"T#{run.tenant_id}#ENROL#{run.workflow_id}#{run.record_id}"
-
-
-def _typed(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _SERIALIZER.serialize(v) for k, v in item.items()}
-
-
-_SERIALIZER = TypeSerializer()

@@ -1,0 +1,59 @@
+"""The local AWS for integration tests: moto with the two patches, the whole stack provisioned from the
+platform facts, and a clock the test moves."""
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import pytest
+from moto import mock_aws
+
+from functions import wiring
+from shared.adapters.dynamodb import client as dynamodb_client
+from shared.clock import FixedClock
+from shared.local import moto_patches
+from shared.local.stack import LocalStack, provision
+
+START = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 07:00 in London (GMT)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def stack(clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "TZ": "UTC",
+    }.items():
+        monkeypatch.setenv(name, value)
+    time.tzset()
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}), moto_patches.patched():
+        dynamodb_client.reset()
+        local = provision("it")
+        for name, value in local.environment().items():
+            monkeypatch.setenv(name, value)
+        wiring.override(clock=clock)
+        yield local
+        wiring.override()
+        dynamodb_client.reset()
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> object:
+    """Step Functions runs executions on threads: poll until ``condition`` holds (never a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+def environment_ready() -> bool:
+    return "CORE_TABLE" in os.environ
