@@ -15,6 +15,7 @@ class Settings(BaseModel):
     ledger_table: str
     idempotency_table: str = ""
     state_machine_arn: str = ""
+    sweep_function_arn: str = ""
     event_bus_name: str = ""
     ses_configuration_set: str = ""
 
@@ -27,6 +28,7 @@ def settings() -> Settings:
         ledger_table=env["LEDGER_TABLE"],
         idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
         state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
+        sweep_function_arn=env.get("SWEEP_FUNCTION_ARN", ""),
         event_bus_name=env.get("EVENT_BUS_NAME", ""),
         ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
     )

@@ -8,6 +8,7 @@ from shared.adapters.dynamodb.actions import ActionLog
 from shared.adapters.dynamodb.ledger import LedgerRepository
 from shared.adapters.dynamodb.runs import RunRepository
 from shared.adapters.dynamodb.workflows import WorkflowRepository
+from shared.adapters.lambda_invoke import Invoker
 from shared.adapters.stepfunctions import Executions
 from shared.clock import Clock, SystemClock
 from shared.usecases.runtime import Runtime
@@ -27,6 +28,7 @@ def runtime() -> Runtime:
             executions=Executions(config.state_machine_arn),
             clock=_clock or SystemClock(),
             actions=ActionLog(config.core_table),
+            sweeper=Invoker(config.sweep_function_arn),
         )
     return _runtime
 

@@ -11,5 +11,4 @@ from shared.usecases.tick import tick
 
 @logger.inject_lambda_context(log_event=False)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    resumed = tick(runtime(), event.get("tenant_ids"))
-    return {"resumed": resumed}
+    return tick(runtime(), event.get("tenant_ids"))

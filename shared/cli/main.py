@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from shared.cli.files import load_ledger, load_workflows
+from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
 from shared.domain.explain import explain
 from shared.domain.filters.catalogue import CATALOGUE
 from shared.domain.forecast.simulation import forecast
 from shared.domain.lints import Severity, lint_all
+from shared.domain.templates import RenderFailed, TemplateInvalid, sample_context, template_problems
+from shared.domain.templates.preview import PreviewRequestInvalid, preview
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.schema import workflow_schema
 
@@ -151,6 +154,128 @@ def fields(as_json: bool) -> None:
 def schema() -> None:
     """Print the workflow definition's JSON Schema (docs/workflow.schema.json is generated from it)."""
     click.echo(json.dumps(workflow_schema(), indent=2))
+
+
+@main.group()
+def templates() -> None:
+    """Validate and preview email and SMS templates (smart fields rendered in a sandbox)."""
+
+
+_settings_option = click.option(
+    "--settings",
+    "settings_file",
+    type=existing,
+    help="tenant template settings JSON (links, users); default: settings.json beside the templates",
+)
+
+
+@templates.command(name="validate")
+@click.argument("paths", nargs=-1, required=True, type=existing)
+@_settings_option
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+def validate_templates(paths: tuple[Path, ...], settings_file: Path | None, as_json: bool) -> None:
+    """Render every part and language against a sample holding every smart field. Exit 1 when any is invalid."""
+    loaded, invalid = load_templates(list(paths))
+    settings = load_template_settings(settings_file, paths[0])
+    sample = sample_context(links=settings.links if settings else None)
+    for template in loaded:
+        problems = template_problems(template, sample)
+        if problems:
+            invalid.append(TemplateInvalid(template.id, problems))
+    bad = {e.template_id for e in invalid}
+    valid = [t for t in loaded if t.id not in bad]
+    data = {"valid": [t.id for t in valid], "invalid": [_invalid(e) for e in invalid]}
+    lines = [f"ok       {t.id} (v{t.version}, {t.channel}, {_languages(t.translations)})" for t in valid]
+    for error in invalid:
+        lines += [f"invalid  {error.template_id}", *(f"  {p}" for p in error.problems)]
+    _emit(as_json, data, lines)
+    sys.exit(1 if invalid else 0)
+
+
+@templates.command(name="preview")
+@click.argument("template_file", type=existing)
+@click.option("--ledger", "ledger_dir", required=True, type=existing, help="ledger folder (tenant.json, …)")
+@click.option("--customer", "customer_id", required=True, help="the customer the message is for")
+@click.option("--invoices", "invoice_ids", help="comma-separated invoice ids (default: the unsettled overdue ones)")
+@click.option("--contact", "contact_id", help="the contact greeted (default: the primary active contact)")
+@click.option("--payment", "payment_id", help="the payment a payment message is about")
+@click.option("--language", help="the recipient's language (default: the contact's, else the customer's)")
+@click.option(
+    "--at",
+    "at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%SZ"]),
+    help="default: the ledger's latest invoice date at 09:00 tenant time",
+)
+@_settings_option
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+def preview_template(
+    template_file: Path,
+    ledger_dir: Path,
+    customer_id: str,
+    invoice_ids: str | None,
+    contact_id: str | None,
+    payment_id: str | None,
+    language: str | None,
+    at: datetime | None,
+    settings_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Render a template for one customer of a ledger, as it would be sent. Sends nothing."""
+    loaded, invalid = load_templates([template_file])
+    if invalid:
+        raise click.ClickException(str(invalid[0]))
+    if at is not None and at.tzinfo is None:
+        raise click.BadParameter("give a timezone, e.g. 2026-11-02T09:00:00Z", param_hint="--at")
+    tenant, ledger = load_ledger(ledger_dir)
+    ids = [i.strip() for i in invoice_ids.split(",") if i.strip()] if invoice_ids is not None else None
+    try:
+        result = preview(
+            loaded[0],
+            ledger,
+            tenant,
+            customer_id,
+            at=at,
+            invoice_ids=ids,
+            contact_id=contact_id,
+            payment_id=payment_id,
+            language=language,
+            settings=load_template_settings(settings_file, template_file),
+        )
+    except (PreviewRequestInvalid, TemplateInvalid, RenderFailed) as error:
+        raise click.ClickException(str(error)) from None
+    message = result.message
+    contact = result.contact
+    data = {
+        "at": result.at.isoformat(),
+        "customer": result.customer_id,
+        "invoices": list(result.invoice_ids),
+        "contact": contact.id if contact else None,
+        "message": asdict(message),
+    }
+    lines = [
+        f"Preview of {message.template_id} v{message.version} ({message.channel}) for {result.customer_id} at "
+        f"{result.at.isoformat()}: nothing sent",
+        f"Language: {message.language} ({message.locale})",
+        f"Greeting: {f'{contact.name} <{contact.email or contact.phone}>' if contact else 'no contact'}",
+        f"Invoices: {', '.join(result.invoice_ids) or 'none'}",
+    ]
+    if message.channel == "sms":
+        lines += [f"SMS: {message.characters} characters, {message.encoding}, {message.segments} segment(s)"]
+    else:
+        lines.append(f"Subject: {message.subject}")
+    for part in ("text", "html"):
+        content = getattr(message, part)
+        if content is not None:
+            lines += [f"--- {part} ---", content]
+    _emit(as_json, data, lines)
+
+
+def _invalid(error: TemplateInvalid) -> dict[str, Any]:
+    return {"template": error.template_id, "problems": [{**asdict(p), "text": str(p)} for p in error.problems]}
+
+
+def _languages(translations: dict[str, Any]) -> str:
+    return f"translations: {', '.join(sorted(translations))}" if translations else "no translations"
 
 
 def _one_workflow(path: Path) -> Workflow:

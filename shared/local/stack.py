@@ -34,6 +34,7 @@ class LocalStack:
         env = {f"{key.upper()}_TABLE": name for key, name in self.tables.items()}
         return env | {
             "STATE_MACHINE_ARN": self.state_machine_arn,
+            "SWEEP_FUNCTION_ARN": self.functions.get("sweep", ""),
             "EVENT_BUS_NAME": self.bus_name,
             "SES_CONFIGURATION_SET": f"{self.prefix}-messages",
             "AWS_DEFAULT_REGION": REGION,

@@ -53,13 +53,22 @@ CONTINUE_AS_NEW = FunctionSpec(
 TICK = FunctionSpec(
     key="tick",
     handler="functions.scheduler.tick.handler",
-    description="Resume enrolments whose time has come",
+    description="Resume enrolments whose time has come; plan the continuous workflows' daily sweeps",
     schedule="rate(1 minute)",
     timeout_s=60,
+    needs=frozenset({"sfn", "invoke_sweep"}),
+)
+
+SWEEP = FunctionSpec(
+    key="sweep",
+    handler="functions.triggers.sweep.handler",
+    description="Enrol one shard of a continuous workflow's records (planned by the tick)",
+    timeout_s=900,
+    memory_mb=1024,
     needs=frozenset({"sfn"}),
 )
 
-FUNCTIONS: tuple[FunctionSpec, ...] = (ON_EVENT, ADVANCE, ACT, CONTINUE_AS_NEW, TICK)
+FUNCTIONS: tuple[FunctionSpec, ...] = (ON_EVENT, ADVANCE, ACT, CONTINUE_AS_NEW, TICK, SWEEP)
 STATE_MACHINE_FUNCTIONS = {
     "AdvanceFunctionArn": ADVANCE,
     "ActFunctionArn": ACT,

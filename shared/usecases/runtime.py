@@ -24,3 +24,4 @@ class Runtime:
     clock: Clock
     actions: Any = None  # ActionLog
     messenger: Any = None  # composes and sends email and SMS (shared.usecases.messages)
+    sweeper: Any = None  # invokes the sweep function asynchronously (shared.adapters.lambda_invoke.Invoker)

@@ -6,17 +6,22 @@ from aws_lambda_powertools import Logger
 
 from shared.usecases.enrol import resume
 from shared.usecases.runtime import Runtime
+from shared.usecases.sweep import plan
 
 logger = Logger(child=True)
 
 
-def tick(rt: Runtime, tenant_ids: list[str] | None = None) -> int:
-    """Resume every due run of the tenants (all registered tenants when None); returns how many."""
+def tick(rt: Runtime, tenant_ids: list[str] | None = None) -> dict[str, int]:
+    """Plan the sweeps that are due and resume every due run of the tenants (all registered when None)."""
     now = rt.clock.now()
+    tenants = tenant_ids if tenant_ids is not None else rt.ledger.tenant_ids()
+    shards = plan(rt, tenants)
+    for shard in shards:
+        rt.sweeper.invoke_async(shard.to_payload())
     resumed = 0
-    for tenant_id in tenant_ids if tenant_ids is not None else rt.ledger.tenant_ids():
+    for tenant_id in tenants:
         for stored in rt.runs.due(tenant_id, now):
             if resume(rt, tenant_id, stored.state.run_id):
                 resumed += 1
-    logger.info("tick", extra={"resumed": resumed, "now": now.isoformat()})
-    return resumed
+    logger.info("tick", extra={"resumed": resumed, "sweeps": len(shards), "now": now.isoformat()})
+    return {"resumed": resumed, "sweeps": len(shards)}

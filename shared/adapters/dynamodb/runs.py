@@ -120,6 +120,19 @@ class RunRepository:
                     found.append(stored)
         return found
 
+    def mark_swept(self, tenant_id: str, workflow_id: str, day: str) -> bool:
+        """True the first time a workflow's sweep of ``day`` is planned; False for every later attempt."""
+        try:
+            self._table.put_item(
+                Item={"pk": f"T#{tenant_id}#SWEEP#{workflow_id}", "sk": day},
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def of_customer(self, tenant_id: str, customer_id: str) -> list[RunState]:
         response = self._table.query(
             IndexName="by_customer",

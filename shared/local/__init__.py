@@ -1,0 +1,1 @@
+"""Local runtime support: what it takes to run Chaseflow's stack on moto instead of AWS."""

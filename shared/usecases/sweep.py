@@ -1,0 +1,110 @@
+"""Continuous triggers: once per start day, at the opening of the run hours, every record of the level is
+considered for enrolment. The day's sweep of a workflow is split into shards of customers so that a tenant
+with 100,000 customers is many short invocations, never one that meets Lambda's 15 minutes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from aws_lambda_powertools import Logger
+
+from shared.domain.calendar import at_local, holiday_calendar, is_start_day, local_date
+from shared.domain.ledger.models import Contact, Invoice
+from shared.domain.levels import Level
+from shared.domain.tenant import TenantSettings
+from shared.domain.workflow.definition import Workflow
+from shared.usecases.enrol import enrol
+from shared.usecases.runtime import Runtime
+
+logger = Logger(child=True)
+CUSTOMERS_PER_SHARD = 2_000
+
+
+@dataclass(frozen=True)
+class SweepShard:
+    tenant_id: str
+    workflow_id: str
+    day: str
+    shard: int
+    shards: int
+
+    def to_payload(self) -> dict[str, object]:
+        return {
+            "tenant_id": self.tenant_id,
+            "workflow_id": self.workflow_id,
+            "day": self.day,
+            "shard": self.shard,
+            "shards": self.shards,
+        }
+
+
+def plan(rt: Runtime, tenant_ids: list[str]) -> list[SweepShard]:
+    """The shards due now: workflows whose start day is today and whose sweep time has passed, once a day
+    (a marker per workflow and day makes the plan idempotent across ticks and retries)."""
+    now = rt.clock.now()
+    shards: list[SweepShard] = []
+    for tenant_id in tenant_ids:
+        tenant = rt.ledger.tenant(tenant_id)
+        if tenant is None:
+            continue
+        today = local_date(now, tenant.timezone)
+        customers = None
+        for workflow in rt.workflows.active(tenant_id):
+            if not workflow.trigger.type.is_continuous or not _due(workflow, tenant, now):
+                continue
+            if not rt.runs.mark_swept(tenant_id, workflow.id, today.isoformat()):
+                continue
+            customers = customers if customers is not None else len(rt.ledger.customer_ids(tenant_id))
+            count = max(1, -(-customers // CUSTOMERS_PER_SHARD))
+            shards += [SweepShard(tenant_id, workflow.id, today.isoformat(), k, count) for k in range(count)]
+    return shards
+
+
+def sweep(rt: Runtime, shard: SweepShard) -> int:
+    """Consider every record of the shard's customers; returns how many enrolled."""
+    tenant = rt.ledger.tenant(shard.tenant_id)
+    workflow = rt.workflows.current(shard.tenant_id, shard.workflow_id)
+    if tenant is None or workflow is None or workflow.status != "active":
+        return 0
+    enrolled = 0
+    for customer_id in rt.ledger.customer_ids(shard.tenant_id):
+        if _shard_of(customer_id, shard.shards) != shard.shard:
+            continue
+        for record_id in _records(rt, tenant, workflow, customer_id):
+            run, _ = enrol(rt, tenant, workflow, record_id, customer_id, sweep=True)
+            enrolled += run is not None
+    logger.info("swept", extra={**shard.to_payload(), "enrolled": enrolled})
+    return enrolled
+
+
+def _due(workflow: Workflow, tenant: TenantSettings, now: datetime) -> bool:
+    today = local_date(now, tenant.timezone)
+    calendar = holiday_calendar(workflow.settings.holiday_country or tenant.country)
+    if not is_start_day(workflow.settings.start, today, calendar):
+        return False
+    hours = workflow.settings.run_hours
+    return now >= at_local(today, hours.start if hours else time(0), tenant.timezone)
+
+
+def _records(rt: Runtime, tenant: TenantSettings, workflow: Workflow, customer_id: str) -> list[str]:
+    level = workflow.level
+    if level is Level.CUSTOMER:
+        return [customer_id]
+    view = rt.ledger.view(tenant.tenant_id, customer_id)
+    if view is None:
+        return []
+    if level is Level.CUSTOMER_GROUP:
+        return (
+            [customer_id]
+            if not view.customer.parent_customer_id and rt.ledger.children(tenant.tenant_id, customer_id)
+            else []
+        )
+    if level is Level.CONTACT:
+        return [c.id for c in view.contacts if isinstance(c, Contact) and c.is_active]
+    return [i.id for i in view.invoices if isinstance(i, Invoice) and not i.is_settled]
+
+
+def _shard_of(customer_id: str, shards: int) -> int:
+    return int(hashlib.sha256(customer_id.encode()).hexdigest(), 16) % shards
