@@ -47,10 +47,10 @@ def provision(prefix: str = "chaseflow-local") -> LocalStack:
     """Create everything in the current (moto) account; call inside ``mock_aws`` with the patches applied."""
     stack = LocalStack(prefix=prefix, bus_name=f"{prefix}-bus")
     ddb = boto3.client("dynamodb", region_name=REGION)
-    for spec in TABLES:
-        name = f"{prefix}-{spec.key}"
-        ddb.create_table(**spec.create_table_request(name))
-        stack.tables[spec.key] = name
+    for table in TABLES:
+        name = f"{prefix}-{table.key}"
+        ddb.create_table(**table.create_table_request(name))
+        stack.tables[table.key] = name
     role = boto3.client("iam", region_name=REGION).create_role(
         RoleName=f"{prefix}-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []})
     )["Role"]["Arn"]

@@ -44,7 +44,7 @@ def stack(clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalS
         dynamodb_client.reset()
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> object:
+def wait_for(condition: Callable[[], object], timeout: float = 30.0) -> object:
     """Step Functions runs executions on threads: poll until ``condition`` holds (never a fixed sleep)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
