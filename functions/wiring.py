@@ -7,10 +7,13 @@ from functions.env import settings
 from shared.adapters.dynamodb.actions import ActionLog
 from shared.adapters.dynamodb.ledger import LedgerRepository
 from shared.adapters.dynamodb.runs import RunRepository
+from shared.adapters.dynamodb.templates import TemplateRepository
 from shared.adapters.dynamodb.workflows import WorkflowRepository
 from shared.adapters.lambda_invoke import Invoker
+from shared.adapters.ses import SesMailer
 from shared.adapters.stepfunctions import Executions
 from shared.clock import Clock, SystemClock
+from shared.usecases.messages import Messenger
 from shared.usecases.runtime import Runtime
 
 _runtime: Runtime | None = None
@@ -21,14 +24,20 @@ def runtime() -> Runtime:
     global _runtime
     if _runtime is None:
         config = settings()
+        ledger = LedgerRepository(config.ledger_table, config.core_table)
         _runtime = Runtime(
             runs=RunRepository(config.core_table),
             workflows=WorkflowRepository(config.core_table),
-            ledger=LedgerRepository(config.ledger_table, config.core_table),
+            ledger=ledger,
             executions=Executions(config.state_machine_arn),
             clock=_clock or SystemClock(),
             actions=ActionLog(config.core_table),
             sweeper=Invoker(config.sweep_function_arn),
+            messenger=Messenger(
+                templates=TemplateRepository(config.core_table),
+                ledger=ledger,
+                mailer=SesMailer(config.ses_configuration_set),
+            ),
         )
     return _runtime
 

@@ -25,6 +25,12 @@ class TenantSettings(BaseModel):
         "only left out",
     )
 
+    sender_email: str = Field(default="collections@chaseflow.example", description="From address of messages")
+    reply_to: str | None = None
+    list_unsubscribe: bool = Field(default=False, description="add List-Unsubscribe headers to emails")
+    max_emails_per_day: int | None = Field(default=None, ge=1, description="per customer, across all workflows")
+    max_emails_per_week: int | None = Field(default=None, ge=1)
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

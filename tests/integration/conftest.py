@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+import boto3
 import pytest
 from moto import mock_aws
 
@@ -52,7 +53,20 @@ def wait_for(condition: Callable[[], object], timeout: float = 30.0) -> object:
         if value:
             return value
         time.sleep(0.05)
-    raise AssertionError(f"condition not met within {timeout} s")
+    raise AssertionError(f"condition not met within {timeout} s; failed executions: {failed_executions()}")
+
+
+def failed_executions() -> list[str]:
+    """The error and cause of every failed state-machine task, to say why a wait timed out."""
+    sfn = boto3.client("stepfunctions")
+    found = []
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        for execution in sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]:
+            for event in sfn.get_execution_history(executionArn=execution["executionArn"])["events"]:
+                details = event.get("taskFailedEventDetails") or event.get("lambdaFunctionFailedEventDetails")
+                if details:
+                    found.append(f"{execution['name']}: {details.get('error')}: {str(details.get('cause'))[:1500]}")
+    return found
 
 
 def environment_ready() -> bool:
