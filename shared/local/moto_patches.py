@@ -63,9 +63,10 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
     logger.debug("lambda invoked in-process", extra=fields)
     name, region = self.function_name, self.region  # the variables the Lambda runtime always sets
     runtime = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region, "AWS_LAMBDA_FUNCTION_NAME": name}
+    applied = runtime | {key: str(value) for key, value in (self.environment_vars or {}).items()}
     with _ENVIRONMENT_LOCK:
-        saved = dict(os.environ)
-        os.environ.update(runtime | {key: str(value) for key, value in (self.environment_vars or {}).items()})
+        saved = {key: os.environ.get(key) for key in applied}
+        os.environ.update(applied)
         try:
             handler = getattr(importlib.import_module(module_name), attribute)
             result = handler(json.loads(event) if isinstance(event, str) else event, context)
@@ -73,10 +74,12 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
             stack = traceback.format_tb(error.__traceback__)[1:]  # from the handler down, as on AWS
             body = {"errorMessage": str(error), "errorType": type(error).__name__, "stackTrace": stack}
             return json.dumps(body), True, traceback.format_exc()
-        finally:  # key by key, so other threads never see the environment (or the credentials) vanish
-            for key in set(os.environ) - set(saved):
-                del os.environ[key]
-            os.environ.update({key: value for key, value in saved.items() if os.environ.get(key) != value})
+        finally:  # only the keys set here, one by one: others may change the environment meanwhile
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
     return json.dumps(result, default=str), False, ""
 
 

@@ -30,6 +30,7 @@ def stack(clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalS
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",  # moto's Step Functions SDK integrations read it
         "TZ": "UTC",
     }.items():
         monkeypatch.setenv(name, value)
@@ -41,6 +42,7 @@ def stack(clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalS
             monkeypatch.setenv(name, value)
         wiring.override(clock=clock)
         yield local
+        settle()
         wiring.override()
         dynamodb_client.reset()
 
@@ -54,6 +56,25 @@ def wait_for(condition: Callable[[], object], timeout: float = 30.0) -> object:
             return value
         time.sleep(0.05)
     raise AssertionError(f"condition not met within {timeout} s; failed executions: {failed_executions()}")
+
+
+def settle(timeout: float = 10.0) -> None:
+    """Let in-flight executions reach a parked or final state, so no handler runs into the next test."""
+    sfn = boto3.client("stepfunctions")
+
+    def progress() -> int:
+        return sum(
+            len(sfn.get_execution_history(executionArn=e["executionArn"])["events"])
+            for m in sfn.list_state_machines()["stateMachines"]
+            for e in sfn.list_executions(stateMachineArn=m["stateMachineArn"])["executions"]
+        )
+
+    deadline, last, quiet = time.monotonic() + timeout, -1, 0
+    while time.monotonic() < deadline and quiet < 3:
+        current = progress()
+        quiet = quiet + 1 if current == last else 0
+        last = current
+        time.sleep(0.1)
 
 
 def failed_executions() -> list[str]:
