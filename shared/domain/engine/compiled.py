@@ -19,7 +19,10 @@ class CompiledWorkflow:
 
 
 def compiled(workflow: Workflow) -> CompiledWorkflow:
-    cached: CompiledWorkflow | None = workflow.__dict__.get("_compiled")
+    # model_copy copies __dict__: the cache is valid only for the trigger and nodes it was built from
+    identity = (id(workflow.trigger), id(workflow.nodes))
+    entry: tuple[tuple[int, int], CompiledWorkflow] | None = workflow.__dict__.get("_compiled")
+    cached = entry[1] if entry is not None and entry[0] == identity else None
     if cached is None:
         trigger = workflow.trigger
         cached = CompiledWorkflow(
@@ -32,5 +35,5 @@ def compiled(workflow: Workflow) -> CompiledWorkflow:
             else compile_all(trigger.target_payments, Level.PAYMENT),
             branches={n.id: compile_all(n.filters, workflow.level) for n in workflow.nodes if isinstance(n, Branch)},
         )
-        object.__setattr__(workflow, "_compiled", cached)
+        object.__setattr__(workflow, "_compiled", (identity, cached))
     return cached

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from shared.domain.calendar import holiday_calendar, is_start_day, local_date
 from shared.domain.engine.compiled import compiled
@@ -72,7 +72,7 @@ def consider(
         return no("already_enrolled", "one-time trigger", "this record was enrolled before")
     if continuous and previous_of_record:
         last = max(previous_of_record, key=lambda r: r.ended_at or r.enrolled_at)
-        blocked = _restart_block(workflow, last, now)
+        blocked = _restart_block(workflow, last, now, tenant.timezone)
         if blocked:
             return no("restart_not_due", "restart", blocked)
     if not compiled(workflow).trigger(subject):
@@ -100,7 +100,8 @@ def consider(
         and not targets
     ):
         return no("balance_cleared", "stop condition", "nothing is owed; the run would stop at once")
-    occurrence = occurrence_for(continuous, today)
+    # the day, and how many runs the record had before: a same-day re-enrolment gets its own id
+    occurrence = occurrence_for(continuous, today) + (f"#{len(previous_of_record)}" if previous_of_record else "")
     run = RunState(
         tenant_id=tenant.tenant_id,
         run_id=run_id_for(tenant.tenant_id, workflow.id, record_id, occurrence),
@@ -118,14 +119,14 @@ def consider(
     return EnrolmentVerdict(True, "enrolled", tuple(trace), run)
 
 
-def _restart_block(workflow: Workflow, last: RunState, now: datetime) -> str:
+def _restart_block(workflow: Workflow, last: RunState, now: datetime, timezone: str) -> str:
     """Why a continuous workflow may not re-enrol the record yet ('' when it may)."""
     if last.end_reason in _REENTRANT_ENDS:
         return ""
     days = workflow.settings.restart_after_days
     if days is None:
         return f"run {last.run_id} ended ({last.end_reason}) and the workflow does not restart"
-    ended = last.ended_at or last.enrolled_at
-    if now < ended + timedelta(days=days):
-        return f"restarts {days} days after run {last.run_id} ended, on {(ended + timedelta(days=days)).date()}"
+    restart = (last.ended_at or last.enrolled_at).astimezone(UTC) + timedelta(days=days)
+    if now < restart:
+        return f"restarts {days} days after run {last.run_id} ended, on {local_date(restart, timezone)}"
     return ""

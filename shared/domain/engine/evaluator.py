@@ -8,7 +8,7 @@ decision, so a retried or duplicated evaluation can never produce a second, diff
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from shared.domain.calendar import SendRules, at_local, holiday_calendar, local_date
@@ -119,7 +119,12 @@ class _Evaluation:
                     return decision
                 self._pass(node, "skipped", "filters no longer match")
             node_id, entered = self._next(node), self.now
-        raise AssertionError("the workflow graph was validated: a walk cannot go round without a wait")
+        # a loop whose waits are all already over (e.g. "until" a past date) would go round for ever: hold a day
+        at = self._local_midnight(self.today + timedelta(days=1))
+        self._note("loop guard", "held", "every wait on this loop is already over; looking again tomorrow")
+        return self._decision(
+            DecisionKind.WAIT, "loop_guard", "a loop with no time left to wait", node_id, entered, at=at
+        )
 
     def _acting_node(self, node: Node, entered: datetime, at_cursor: bool, subject: Subject) -> Decision | None:
         """The decision for a node that acts; None when its step is skipped (filters no longer match)."""
@@ -138,6 +143,8 @@ class _Evaluation:
             if isinstance(held, Decision):
                 return held
             targets = held
+        elif self.workflow.settings.pause.promise_to_pay == "promised_invoices":
+            targets = [t for t in targets if t not in subject.active_promised_invoice_ids]  # as at enrolment
         rules = send_rules(self.workflow, self.tenant, node, subject)
         at_time = node.send.time if isinstance(node, MESSAGE_NODES) and node.send.mode == "at_time" else None
         since = entered
@@ -231,10 +238,10 @@ class _Evaluation:
             ),
             default=None,
         )
-        if latest is None or latest + timedelta(days=days) <= self.now:
+        if latest is None or latest.astimezone(UTC) + timedelta(days=days) <= self.now:
             self._note("pause.recent_communication", "nothing recent", f"window {days} days")
             return None
-        until = latest + timedelta(days=days)
+        until = latest.astimezone(UTC) + timedelta(days=days)
         self._note("pause.recent_communication", "paused", f"last message at {latest.isoformat()}")
         return self._decision(
             DecisionKind.PAUSE,

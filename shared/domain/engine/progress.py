@@ -56,7 +56,7 @@ def after_action(
     if outcome == "failed_retryable":
         if retry_at is None:
             raise ValueError("a retryable failure needs retry_at")
-        record = StepRecord(node_id=node_id, at=now, outcome="failed", detail=detail or "will retry")
+        record = StepRecord(node_id=node_id, at=now, outcome="retrying", detail=detail or "will retry")
         return run.model_copy(
             update={
                 "attempt": run.attempt + 1,
@@ -136,5 +136,5 @@ def _require_active(run: RunState) -> None:
         raise ValueError(f"run {run.run_id} is {run.status.value}")
 
 
-def _outcome(label: str) -> Literal["acted", "skipped", "failed", "branched", "waited", "task_done"]:
+def _outcome(label: str) -> Literal["acted", "skipped", "failed", "retrying", "branched", "waited", "task_done"]:
     return label  # type: ignore[return-value]  # Passage outcomes are a subset of StepRecord's

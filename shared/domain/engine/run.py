@@ -31,7 +31,7 @@ class Hold(BaseModel):
     note: str = ""
 
 
-StepOutcome = Literal["acted", "skipped", "failed", "branched", "waited", "task_done"]
+StepOutcome = Literal["acted", "skipped", "failed", "retrying", "branched", "waited", "task_done"]
 
 
 class StepRecord(BaseModel):

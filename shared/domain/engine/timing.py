@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as month_calendar
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -47,7 +47,7 @@ def wait_ends(node: Wait, entered: datetime, rules: SendRules, subject: Subject)
     entered_local_time = entered.astimezone(ZoneInfo(tz)).time().replace(microsecond=0)
     day = local_date(entered, tz)
     if node.hours is not None:
-        return entered + timedelta(hours=node.hours)
+        return entered.astimezone(UTC) + timedelta(hours=node.hours)  # elapsed hours, not wall-clock
     if node.days is not None:
         return at_local(day + timedelta(days=node.days), entered_local_time, tz)
     if node.business_days is not None:
@@ -63,7 +63,7 @@ def wait_ends(node: Wait, entered: datetime, rules: SendRules, subject: Subject)
     candidate = day
     for _ in range(400):
         moment = at_local(candidate, until.time, tz)
-        if moment >= entered and _matches(candidate, until.weekday, until.day_of_month):
+        if moment > entered and _matches(candidate, until.weekday, until.day_of_month):
             return moment
         candidate += timedelta(days=1)
     return entered

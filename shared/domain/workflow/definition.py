@@ -122,9 +122,12 @@ class Workflow(_Model):
         return self._index()[node_id][1]
 
     def _index(self) -> dict[str, tuple[Node, str | None]]:
-        cached: dict[str, tuple[Node, str | None]] | None = self.__dict__.get("_node_index")
-        if cached is None:
+        entry: tuple[int, dict[str, tuple[Node, str | None]]] | None = self.__dict__.get("_node_index")
+        if entry is None or entry[0] != id(self.nodes):  # model_copy copies __dict__ with other nodes
             ids = [n.id for n in self.nodes]
-            cached = {n.id: (n, ids[i + 1] if i + 1 < len(ids) else None) for i, n in enumerate(self.nodes)}
-            object.__setattr__(self, "_node_index", cached)
-        return cached
+            entry = (
+                id(self.nodes),
+                {n.id: (n, ids[i + 1] if i + 1 < len(ids) else None) for i, n in enumerate(self.nodes)},
+            )
+            object.__setattr__(self, "_node_index", entry)
+        return entry[1]
