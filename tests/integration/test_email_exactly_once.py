@@ -7,6 +7,7 @@ import boto3
 from moto.ses.models import ses_backends
 
 from functions import wiring
+from shared.domain.ledger.models import Deliverability
 from shared.domain.templates import load_template_text
 from shared.domain.workflow.loading import load_workflow_text
 from shared.local.stack import ACCOUNT, REGION
@@ -93,7 +94,7 @@ def test_a_message_without_a_valid_recipient_leaves_a_task_and_a_note(stack, clo
     setup_email_workflow()
     rt = wiring.runtime()
     contact = rt.ledger.view("acme-uk", "cus-1").contacts[0]
-    rt.ledger.put(contact.model_copy(update={"deliverability": "BOUNCE"}), force=True)
+    rt.ledger.put(contact.model_copy(update={"deliverability": Deliverability.BOUNCE}), force=True)
     # WHEN the workflow runs
     publish(stack, "invoice_created")
     clock.set(clock.now().replace(hour=8))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from shared.domain.calendar import holiday_calendar, is_start_day, local_date
 from shared.domain.engine.compiled import compiled
@@ -126,7 +126,8 @@ def _restart_block(workflow: Workflow, last: RunState, now: datetime, timezone: 
     days = workflow.settings.restart_after_days
     if days is None:
         return f"run {last.run_id} ended ({last.end_reason}) and the workflow does not restart"
-    restart = (last.ended_at or last.enrolled_at).astimezone(UTC) + timedelta(days=days)
-    if now < restart:
-        return f"restarts {days} days after run {last.run_id} ended, on {local_date(restart, timezone)}"
+    # whole local days: a run that ended at 16:00 may restart at the sweep N days later, whatever the hour
+    restart_day = local_date(last.ended_at or last.enrolled_at, timezone) + timedelta(days=days)
+    if local_date(now, timezone) < restart_day:
+        return f"restarts {days} days after run {last.run_id} ended, on {restart_day}"
     return ""

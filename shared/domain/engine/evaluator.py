@@ -205,7 +205,7 @@ class _Evaluation:
         if mode == "off" or not promises:
             self._note("pause.promise_to_pay", "no active promise" if mode != "off" else "off")
             return targets
-        whole_customer = mode == "customer" and self.workflow.level is not Level.INVOICE
+        whole_customer = mode == "customer"  # "pause the whole customer", whatever the run's level
         covering = [p for p in promises if whole_customer or set(p.invoice_ids) & set(targets)]
         promised = {i for p in covering for i in p.invoice_ids}
         remaining = [] if whole_customer else [t for t in targets if t not in promised]

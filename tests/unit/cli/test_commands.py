@@ -86,7 +86,6 @@ def test_explain_answers_for_a_record_of_the_example_ledger():
     assert answer["record_id"] == record
     assert [c["condition"] for c in answer["conditions"]] == [
         "customer.balance_overdue > 0",
-        "customer.chasing_paused = false",
         "customer.tag_categories in [Consolidated billing]",
     ]
     assert all("actual" in c for c in answer["conditions"])
