@@ -48,6 +48,7 @@ demo: dev ## set up and run the demo on emulated AWS
 
 bench: dev ## benchmarks: print figures and write bench/results/*.json (never part of test)
 	$(RUN) python -m bench.filter_throughput
+	$(RUN) python -m bench.runtime_costs
 
 clean: ## remove the environments and build output
 	rm -rf $(VENV) .uv cdk.out .mypy_cache .ruff_cache .hypothesis

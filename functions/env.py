@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,6 +19,10 @@ class Settings(BaseModel):
     sweep_function_arn: str = ""
     event_bus_name: str = ""
     ses_configuration_set: str = ""
+    sms_configuration_set: str = ""
+    sms_origination_identity: str = ""  # phone number, sender id or pool (id or ARN) SMS are sent from
+    sms_provider: Literal["eum", "fake"] = "eum"  # "fake": the local runtime's FakeSms (moto lacks the service)
+    stage: str = ""  # names per-stage resources such as the tenants' webhook secrets
 
 
 @cache
@@ -31,4 +36,8 @@ def settings() -> Settings:
         sweep_function_arn=env.get("SWEEP_FUNCTION_ARN", ""),
         event_bus_name=env.get("EVENT_BUS_NAME", ""),
         ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+        sms_configuration_set=env.get("SMS_CONFIGURATION_SET", ""),
+        sms_origination_identity=env.get("SMS_ORIGINATION_IDENTITY", ""),
+        sms_provider=env.get("SMS_PROVIDER", "eum"),
+        stage=env.get("STAGE", ""),
     )

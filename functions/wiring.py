@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
-from functions.env import settings
+from functions.env import Settings, settings
 from shared.adapters.dynamodb.actions import ActionLog
+from shared.adapters.dynamodb.consents import ConsentRepository
 from shared.adapters.dynamodb.ledger import LedgerRepository
 from shared.adapters.dynamodb.runs import RunRepository
 from shared.adapters.dynamodb.templates import TemplateRepository
 from shared.adapters.dynamodb.workflows import WorkflowRepository
+from shared.adapters.eventbridge import EventPublisher
 from shared.adapters.lambda_invoke import Invoker
+from shared.adapters.secrets import WebhookSecrets
 from shared.adapters.ses import SesMailer
+from shared.adapters.sms import EndUserMessagingSms, SmsSender
 from shared.adapters.stepfunctions import Executions
 from shared.clock import Clock, SystemClock
+from shared.local import fake_sms
 from shared.usecases.messages import Messenger
 from shared.usecases.runtime import Runtime
 
@@ -25,21 +30,33 @@ def runtime() -> Runtime:
     if _runtime is None:
         config = settings()
         ledger = LedgerRepository(config.ledger_table, config.core_table)
+        actions = ActionLog(config.core_table)
         _runtime = Runtime(
             runs=RunRepository(config.core_table),
             workflows=WorkflowRepository(config.core_table),
             ledger=ledger,
             executions=Executions(config.state_machine_arn),
             clock=_clock or SystemClock(),
-            actions=ActionLog(config.core_table),
+            actions=actions,
             sweeper=Invoker(config.sweep_function_arn),
+            publisher=EventPublisher(config.event_bus_name),
+            secrets=WebhookSecrets(config.stage),
             messenger=Messenger(
                 templates=TemplateRepository(config.core_table),
                 ledger=ledger,
                 mailer=SesMailer(config.ses_configuration_set),
+                texter=_sms_sender(config),
+                consents=ConsentRepository(config.core_table),
+                actions=actions,
             ),
         )
     return _runtime
+
+
+def _sms_sender(config: Settings) -> SmsSender:
+    if config.sms_provider == "fake":
+        return fake_sms.outbox()
+    return EndUserMessagingSms(config.sms_configuration_set, config.sms_origination_identity)
 
 
 def override(*, clock: Clock | None = None) -> None:

@@ -100,6 +100,13 @@ class EmailBounced(DomainEvent):
     bounce_type: str = ""
 
 
+class EmailComplained(DomainEvent):
+    """The recipient marked a message as spam: the contact is marked COMPLAINT and never emailed again."""
+
+    SOURCE = COMMS_SOURCE
+    address: str = ""
+
+
 class SmsUndelivered(DomainEvent):
     SOURCE = COMMS_SOURCE
     TRIGGER = TriggerType.SMS_UNDELIVERED
@@ -110,7 +117,7 @@ CONTRACTS: dict[str, type[DomainEvent]] = {
     cls.detail_type(): cls
     for cls in (
         CustomerCreated, CustomerUpdated, InvoiceCreated, InvoiceUpdated, CreditNoteCreated, PaymentRegistered,
-        PromiseToPayChanged, TaskCompleted, EmailReceived, EmailSent, EmailBounced, SmsUndelivered,
+        PromiseToPayChanged, TaskCompleted, EmailReceived, EmailSent, EmailBounced, EmailComplained, SmsUndelivered,
     )
 }  # fmt: skip
 

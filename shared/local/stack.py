@@ -11,7 +11,8 @@ from typing import Any
 
 import boto3
 
-from shared.platform.functions import FUNCTIONS, STATE_MACHINE_FUNCTIONS
+from shared.local.fake_sms import FakeSms, outbox
+from shared.platform.functions import FUNCTIONS, STATE_MACHINE_FUNCTIONS, webhook_secret_name
 from shared.platform.statemachine import definition
 from shared.platform.tables import TABLES
 
@@ -29,6 +30,16 @@ class LocalStack:
     bus_name: str = ""
     dead_letter_queue_url: str = ""
 
+    @property
+    def stage(self) -> str:
+        """The stage name in per-stage resource names: ``chaseflow-local`` → ``local``, ``it`` → ``it``."""
+        return self.prefix.removeprefix("chaseflow-")
+
+    @property
+    def sms(self) -> FakeSms:
+        """The fake SMS provider the functions send to (one per process, emptied by ``provision``)."""
+        return outbox()
+
     def environment(self) -> dict[str, str]:
         """What every function's environment holds (the CDK app sets the same variables)."""
         env = {f"{key.upper()}_TABLE": name for key, name in self.tables.items()}
@@ -37,15 +48,31 @@ class LocalStack:
             "SWEEP_FUNCTION_ARN": self.functions.get("sweep", ""),
             "EVENT_BUS_NAME": self.bus_name,
             "SES_CONFIGURATION_SET": f"{self.prefix}-messages",
+            "SMS_PROVIDER": "fake",  # moto has no End User Messaging SMS: the functions send to ``self.sms``
+            "SMS_CONFIGURATION_SET": f"{self.prefix}-messages",
+            "STAGE": self.stage,
             "AWS_DEFAULT_REGION": REGION,
             "POWERTOOLS_SERVICE_NAME": "chaseflow",
             "POWERTOOLS_METRICS_NAMESPACE": "Chaseflow",
         }
 
+    def put_webhook_secret(self, tenant_id: str, secret: str | list[str]) -> str:
+        """Create or replace a tenant's webhook secret (a list: the secrets accepted during a rotation).
+        Returns the secret's name."""
+        name = webhook_secret_name(self.stage, tenant_id)
+        value = secret if isinstance(secret, str) else json.dumps(secret)
+        client = boto3.client("secretsmanager", region_name=REGION)
+        try:
+            client.create_secret(Name=name, SecretString=value)
+        except client.exceptions.ResourceExistsException:
+            client.put_secret_value(SecretId=name, SecretString=value)
+        return name
+
 
 def provision(prefix: str = "chaseflow-local") -> LocalStack:
     """Create everything in the current (moto) account; call inside ``mock_aws`` with the patches applied."""
     stack = LocalStack(prefix=prefix, bus_name=f"{prefix}-bus")
+    outbox().reset()  # a new stack starts with an empty SMS outbox
     ddb = boto3.client("dynamodb", region_name=REGION)
     for table in TABLES:
         name = f"{prefix}-{table.key}"

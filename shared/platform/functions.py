@@ -20,7 +20,8 @@ class FunctionSpec:
     rule_pattern: dict[str, Any] | None = None  # invoked by a rule on the custom bus
     schedule: str | None = None  # invoked on a schedule (EventBridge Scheduler expression)
     state_machine_task: bool = False  # invoked by the enrolment state machine
-    needs: frozenset[str] = field(default_factory=frozenset)  # "sfn", "ses", "sms", "events"
+    api_routes: tuple[str, ...] = ()  # invoked by the HTTP API (payload v2) on these route keys
+    needs: frozenset[str] = field(default_factory=frozenset)  # "sfn", "ses", "sms", "events", "webhook_secrets"
 
 
 ON_EVENT = FunctionSpec(
@@ -68,9 +69,24 @@ SWEEP = FunctionSpec(
     needs=frozenset({"sfn"}),
 )
 
-FUNCTIONS: tuple[FunctionSpec, ...] = (ON_EVENT, ADVANCE, ACT, CONTINUE_AS_NEW, TICK, SWEEP)
+WEBHOOKS = FunctionSpec(
+    key="webhooks",
+    handler="functions.api.webhooks.handler",
+    description="ERP webhooks: check the tenant's signature, mirror the records, publish the domain events",
+    timeout_s=29,  # an HTTP API stops waiting for its integration after 30 s
+    tables=("core", "ledger"),
+    api_routes=("POST /v1/tenants/{tenant_id}/records",),
+    needs=frozenset({"events", "webhook_secrets"}),
+)
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (ON_EVENT, ADVANCE, ACT, CONTINUE_AS_NEW, TICK, SWEEP, WEBHOOKS)
 STATE_MACHINE_FUNCTIONS = {
     "AdvanceFunctionArn": ADVANCE,
     "ActFunctionArn": ACT,
     "ContinueAsNewFunctionArn": CONTINUE_AS_NEW,
 }
+
+
+def webhook_secret_name(stage: str, tenant_id: str) -> str:
+    """The Secrets Manager name of a tenant's webhook secret (the function may read ``chaseflow/<stage>/*``)."""
+    return f"chaseflow/{stage}/tenants/{tenant_id}/webhook"

@@ -41,7 +41,12 @@ def act(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
     node = workflow.node(action["node_id"])
     now = rt.clock.now()
     key = action["action_key"]
-    previous = rt.actions.claim(tenant_id, key, run_id, node.id, now)
+    if run.retry_at is not None and now < run.retry_at and not run.run_now:
+        return loop_fields(payload)  # a replay of an attempt that failed: its retry is not due yet
+    # A retry reuses the action key (the message's id) but is a new attempt: it gets a marker of its own, else it
+    # would find the failed attempt's DONE marker and replay that failure for ever.
+    marker = key if run.attempt == 0 else f"{key}#attempt{run.attempt}"
+    previous = rt.actions.claim(tenant_id, marker, run_id, node.id, now)
     if previous is not None and previous.get("status") == "DONE":
         outcome, detail = previous["outcome"], dict(previous.get("detail") or {})
     elif previous is not None and isinstance(node, MESSAGE_NODES):
@@ -49,7 +54,7 @@ def act(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         outcome, detail = "failed_permanent", {"note": "an earlier attempt was interrupted; not sent again"}
     else:
         outcome, detail = _perform(rt, workflow, run, node, view, tenant, key, action, now)
-        rt.actions.complete(tenant_id, key, outcome, detail)
+        rt.actions.complete(tenant_id, marker, outcome, detail)
     decision = Decision(DecisionKind.ACT, "act", "", node.id, run.node_entered_at, action_key=key)
     retry_at = datetime.fromisoformat(detail["retry_at"]) if detail.get("retry_at") else None
     run = after_action(

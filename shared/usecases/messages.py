@@ -1,11 +1,13 @@
-"""Compose and send one workflow message: template, recipients, frequency cap, provider, retry policy.
+"""Compose and send one workflow message: template, recipients, consent, frequency cap, provider, retry policy.
 
 Returns the action outcome for the run; every message, sent or not, is written to the communications log
-(what pause rules, explain and alerts read), and a message that cannot go out leaves a task and a note.
+(what pause rules, explain and alerts read), and a message that cannot go out leaves a task and a note. Email is
+composed here; SMS in ``shared.usecases.sms_messages``, with the same log, not-sent and retry helpers (``Outgoing``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,19 +17,118 @@ from shared.domain.calendar import local_date
 from shared.domain.engine.progress import ActionOutcome
 from shared.domain.engine.run import RunState
 from shared.domain.engine.timing import send_rules
-from shared.domain.ledger.models import Channel, Communication, CommunicationStatus, Direction, Task
+from shared.domain.ledger.models import Channel, Communication, CommunicationStatus, Contact, Direction, Task
 from shared.domain.ledger.views import CustomerLedger
 from shared.domain.levels import Level
 from shared.domain.messaging.frequency import FrequencyCap, check_cap
-from shared.domain.messaging.recipients import Person, resolve_recipients
+from shared.domain.messaging.recipients import Person, RecipientResolution, resolve_recipients
 from shared.domain.messaging.retry import FailureKind, next_attempt
-from shared.domain.templates import RenderFailed, build_context, render
+from shared.domain.templates import RenderedMessage, RenderFailed, Template, build_context, render
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.nodes import SendEmail, SendSms
 from shared.errors import RetryableError
+from shared.usecases.consent import opted_out
+from shared.usecases.sms_messages import send_sms
 
 Result = tuple[ActionOutcome, dict[str, Any]]
+Compose = Callable[[Contact | None], RenderedMessage]  # renders the template for one recipient (RenderFailed)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One workflow message being sent: what its log entries, its not-sent task and its retries need."""
+
+    ledger: Any  # LedgerRepository
+    workflow: Workflow
+    run: RunState
+    node: SendEmail | SendSms
+    tenant: TenantSettings
+    key: str
+    now: datetime
+
+    @property
+    def channel(self) -> Channel:
+        return Channel.SMS if isinstance(self.node, SendSms) else Channel.EMAIL
+
+    def log(
+        self,
+        status: CommunicationStatus,
+        addresses: tuple[str, ...] = (),
+        *,
+        communication_id: str | None = None,
+        subject: str = "",
+        body_text: str = "",
+        invoice_ids: Iterable[str] = (),
+        source_id: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Write the message (or one SMS of it: ``communication_id``) to the communications log."""
+        run = self.run
+        self.ledger.put(
+            Communication(
+                tenant_id=run.tenant_id,
+                id=communication_id or self.key,
+                source_id=source_id,
+                customer_id=run.customer_id,
+                direction=Direction.SENT,
+                channel=self.channel,
+                at=self.now,
+                status=status,
+                addresses=addresses,
+                subject=subject,
+                body_text=body_text,
+                template_id=self.node.template,
+                invoice_ids=tuple(invoice_ids),
+                workflow_id=run.workflow_id,
+                run_id=run.run_id,
+                node_id=self.node.id,
+                automated=True,
+                reason=reason,
+            ),
+            force=True,
+        )
+
+    def not_sent(self, note: str, *, blocked: bool = False) -> Result:
+        """Kolleno's policy: a task "… could not be sent" and a timeline note, instead of retrying for ever."""
+        kind = "EMAIL" if self.channel is Channel.EMAIL else "SMS"
+        self.log(CommunicationStatus.BLOCKED if blocked else CommunicationStatus.FAILED, reason=note)
+        self.ledger.put(
+            Task(
+                tenant_id=self.run.tenant_id,
+                id=f"{self.key}-failed",
+                customer_id=self.run.customer_id,
+                title=f"{kind} in the workflow '{self.workflow.name}' could not be sent.",
+                due_on=local_date(self.now, "UTC") + timedelta(days=1),
+                created_at=self.now,
+                run_id=self.run.run_id,
+                node_id=self.node.id,
+            ),
+            force=True,
+        )
+        return "failed_permanent", {"note": note}
+
+    def retry(self, failure: FailureKind) -> Result:
+        """Schedule the next attempt by the retry policy, or give up (a task and a note)."""
+        decision = next_attempt(
+            failure,
+            mode=self.node.send.mode,
+            attempt=self.run.attempt,
+            original_slot=self.run.node_entered_at,
+            failed_at=self.now,
+            rules=send_rules(self.workflow, self.tenant, self.node, None),
+            action_key=self.key,
+            workflow_name=self.workflow.name,
+            channel="sms" if self.channel is Channel.SMS else "email",
+        )
+        if decision.give_up or decision.retry_at is None:
+            return self.not_sent(decision.timeline_note or decision.reason)
+        return "failed_retryable", {"retry_at": decision.retry_at.isoformat(), "note": decision.reason}
+
+    @staticmethod
+    def sent_note(addresses: Iterable[str], refused: set[str]) -> str:
+        left_out = f"; left out (opted out): {', '.join(sorted(refused))}" if refused else ""
+        return f"sent to {', '.join(addresses)}{left_out}"
 
 
 @dataclass
@@ -35,6 +136,9 @@ class Messenger:
     templates: Any  # TemplateRepository
     ledger: Any  # LedgerRepository
     mailer: Any  # SesMailer
+    texter: Any = None  # SmsSender: EndUserMessagingSms, or FakeSms locally; None: SMS is not configured
+    consents: Any = None  # ConsentRegistry; None: nobody has opted out
+    actions: Any = None  # ActionLog: one exactly-once marker per SMS (shared.usecases.sms_messages)
 
     def send(
         self,
@@ -47,13 +151,15 @@ class Messenger:
         action: dict[str, Any],
         now: datetime,
     ) -> Result:
-        if isinstance(node, SendSms):
-            return self._not_sent(workflow, run, node, key, now, Channel.SMS, "SMS sending is not configured")
-        template = self.templates.get(tenant.tenant_id, node.template)
+        job = Outgoing(self.ledger, workflow, run, node, tenant, key, now)
+        channel = job.channel
+        if channel is Channel.SMS and (self.texter is None or self.actions is None):
+            return job.not_sent("SMS sending is not configured")
+        template: Template | None = self.templates.get(tenant.tenant_id, node.template)
         if template is None:
-            return self._not_sent(
-                workflow, run, node, key, now, Channel.EMAIL, f"template '{node.template}' is missing"
-            )
+            return job.not_sent(f"template '{node.template}' is missing")
+        if template.channel != channel.value:
+            return job.not_sent(f"template '{node.template}' is for {template.channel}, not {channel.value}")
         settings = self.templates.settings(tenant.tenant_id)
         owner = settings.users.get(view.customer.account_owner_id or "")
         invoice = view.invoice(run.record_id) if run.level is Level.INVOICE else None
@@ -65,19 +171,22 @@ class Messenger:
             run_contact=view.contact(run.record_id) if run.level is Level.CONTACT else None,
             account_owner=Person(name=owner.name, email=owner.email) if owner else None,
             policy=tenant.blocked_contact_policy,
-            channel="email",
+            channel="sms" if channel is Channel.SMS else "email",
         )
         if not recipients.sendable:
             note = recipients.timeline_note or recipients.reason
-            return self._not_sent(workflow, run, node, key, now, Channel.EMAIL, note, blocked=bool(recipients.blocked))
-        cap = _cap(tenant)
+            return job.not_sent(note, blocked=bool(recipients.blocked))
+        refused = self._opted_out(job, recipients)
+        if all(address_of(p, channel) in refused for p in recipients.to):
+            nobody = sorted(address_of(p, channel) for p in recipients.to)
+            return job.not_sent(f"not sent: {', '.join(nobody)} opted out", blocked=True)
+        cap = _cap(tenant, channel)
         if cap is not None:
             verdict = check_cap(cap, view.communications, now, tenant.timezone)
             if not verdict.allowed and verdict.defer_until is not None:
                 return "failed_retryable", {"retry_at": verdict.defer_until.isoformat(), "note": verdict.reason}
-        first = recipients.to[0]
-        contact = view.contact(first.contact_id) if first.contact_id else None
-        try:
+
+        def compose(contact: Contact | None) -> RenderedMessage:
             context = build_context(
                 view,
                 tenant=tenant,
@@ -88,13 +197,36 @@ class Messenger:
                 users=settings.users,
                 links=settings.links,
             )
-            message = render(
-                template, context, language=(contact.language if contact else None) or view.customer.language
-            )
+            language = (contact.language if contact else None) or view.customer.language
+            return render(template, context, language=language)
+
+        if channel is Channel.SMS:
+            return send_sms(self.texter, self.actions, job, recipients, refused, view, compose, action)
+        return self._email(job, recipients, refused, view, compose, action)
+
+    def _opted_out(self, job: Outgoing, recipients: RecipientResolution) -> set[str]:
+        if self.consents is None:
+            return set()
+        addresses = [address_of(p, job.channel) for p in (*recipients.to, *recipients.cc)]
+        return opted_out(self.consents, job.tenant.tenant_id, job.channel, addresses)
+
+    def _email(
+        self,
+        job: Outgoing,
+        recipients: RecipientResolution,
+        refused: set[str],
+        view: CustomerLedger,
+        compose: Compose,
+        action: dict[str, Any],
+    ) -> Result:
+        to = tuple(a for p in recipients.to if (a := address_of(p, Channel.EMAIL)) not in refused)
+        cc = tuple(a for p in recipients.cc if (a := address_of(p, Channel.EMAIL)) not in refused)
+        first = next(p for p in recipients.to if p.email in to)
+        try:
+            message = compose(view.contact(first.contact_id) if first.contact_id else None)
         except RenderFailed as error:
-            return self._not_sent(workflow, run, node, key, now, Channel.EMAIL, f"the template failed: {error}")
-        to = tuple(p.email for p in recipients.to if p.email)
-        cc = tuple(p.email for p in recipients.cc if p.email)
+            return job.not_sent(f"the template failed: {error}")
+        tenant = job.tenant
         headers = (
             {"List-Unsubscribe": f"<mailto:{tenant.sender_email}?subject=unsubscribe>"}
             if tenant.list_unsubscribe
@@ -108,131 +240,32 @@ class Messenger:
             html=message.html,
             text=message.text,
             reply_to=(tenant.reply_to,) if tenant.reply_to else (),
-            tags={"tenant": tenant.tenant_id, "run": run.run_id, "communication": key},
+            tags={"tenant": tenant.tenant_id, "run": job.run.run_id, "communication": job.key},
             headers=headers,
         )
         try:
             message_id = self.mailer.send(email)
         except Throttled:
-            return self._retry(FailureKind.THROTTLED, workflow, run, node, tenant, key, now)
+            return job.retry(FailureKind.THROTTLED)
         except Rejected as error:
-            return self._not_sent(workflow, run, node, key, now, Channel.EMAIL, str(error))
+            return job.not_sent(str(error))
         except RetryableError:
-            return self._retry(FailureKind.TRANSIENT, workflow, run, node, tenant, key, now)
-        self._log(
-            run,
-            node,
-            key,
-            now,
-            Channel.EMAIL,
-            CommunicationStatus.SENT,
-            to + cc,
-            message.subject or "",
-            action.get("invoice_ids", ()),
-            source_id=message_id,
-        )
-        return "done", {"note": f"sent to {', '.join(to)}", "message_id": message_id}
-
-    def _retry(
-        self,
-        failure: FailureKind,
-        workflow: Workflow,
-        run: RunState,
-        node: SendEmail | SendSms,
-        tenant: TenantSettings,
-        key: str,
-        now: datetime,
-    ) -> Result:
-        rules = send_rules(workflow, tenant, node, None)
-        decision = next_attempt(
-            failure,
-            mode=node.send.mode,
-            attempt=run.attempt,
-            original_slot=run.node_entered_at,
-            failed_at=now,
-            rules=rules,
-            action_key=key,
-            workflow_name=workflow.name,
-        )
-        if decision.give_up or decision.retry_at is None:
-            return self._not_sent(
-                workflow, run, node, key, now, Channel.EMAIL, decision.timeline_note or decision.reason
-            )
-        return "failed_retryable", {"retry_at": decision.retry_at.isoformat(), "note": decision.reason}
-
-    def _not_sent(
-        self,
-        workflow: Workflow,
-        run: RunState,
-        node: SendEmail | SendSms,
-        key: str,
-        now: datetime,
-        channel: Channel,
-        note: str,
-        *,
-        blocked: bool = False,
-    ) -> Result:
-        """Kolleno's policy: a task "… could not be sent" and a timeline note, instead of retrying for ever."""
-        kind = "EMAIL" if channel is Channel.EMAIL else "SMS"
-        status = CommunicationStatus.BLOCKED if blocked else CommunicationStatus.FAILED
-        self._log(run, node, key, now, channel, status, (), "", (), reason=note)
-        self.ledger.put(
-            Task(
-                tenant_id=run.tenant_id,
-                id=f"{key}-failed",
-                customer_id=run.customer_id,
-                title=f"{kind} in the workflow '{workflow.name}' could not be sent.",
-                due_on=local_date(now, "UTC") + timedelta(days=1),
-                created_at=now,
-                run_id=run.run_id,
-                node_id=node.id,
-            ),
-            force=True,
-        )
-        return "failed_permanent", {"note": note}
-
-    def _log(
-        self,
-        run: RunState,
-        node: SendEmail | SendSms,
-        key: str,
-        now: datetime,
-        channel: Channel,
-        status: CommunicationStatus,
-        addresses: tuple[str, ...],
-        subject: str,
-        invoice_ids: Any,
-        *,
-        source_id: str | None = None,
-        reason: str | None = None,
-    ) -> None:
-        self.ledger.put(
-            Communication(
-                tenant_id=run.tenant_id,
-                id=key,
-                source_id=source_id,
-                customer_id=run.customer_id,
-                direction=Direction.SENT,
-                channel=channel,
-                at=now,
-                status=status,
-                addresses=addresses,
-                subject=subject,
-                template_id=node.template,
-                invoice_ids=tuple(invoice_ids),
-                workflow_id=run.workflow_id,
-                run_id=run.run_id,
-                node_id=node.id,
-                automated=True,
-                reason=reason,
-            ),
-            force=True,
-        )
+            return job.retry(FailureKind.TRANSIENT)
+        invoice_ids = action.get("invoice_ids", ())
+        job.log(CommunicationStatus.SENT, to + cc, subject=email.subject, invoice_ids=invoice_ids, source_id=message_id)
+        return "done", {"note": job.sent_note(to, refused), "message_id": message_id}
 
 
-def _cap(tenant: TenantSettings) -> FrequencyCap | None:
+def address_of(person: Person, channel: Channel) -> str:
+    """The person's address on the channel (resolved recipients always have one)."""
+    return (person.phone if channel is Channel.SMS else person.email) or ""
+
+
+def _cap(tenant: TenantSettings, channel: Channel) -> FrequencyCap | None:
+    """The tenant's contact-frequency limits, counted on the message's own channel: an SMS does not use up the
+    day's email allowance, nor an email the SMS one."""
     if tenant.max_emails_per_day is None and tenant.max_emails_per_week is None:
         return None
     return FrequencyCap(
-        per_day=tenant.max_emails_per_day, per_week=tenant.max_emails_per_week, channels=frozenset({Channel.EMAIL})
+        per_day=tenant.max_emails_per_day, per_week=tenant.max_emails_per_week, channels=frozenset({channel})
     )

@@ -31,6 +31,7 @@ def stack(clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalS
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",  # moto's Step Functions SDK integrations read it
+        "AWS_LAMBDA_FUNCTION_NAME": "chaseflow-tests",  # read by Powertools on threads outside a handler
         "TZ": "UTC",
     }.items():
         monkeypatch.setenv(name, value)

@@ -289,6 +289,10 @@ class _Evaluation:
         return current | enrolled
 
     def _filters_hold_now(self, subject: Subject) -> bool:
+        if not self.workflow.trigger.type.is_continuous:
+            # a one-time trigger's filters gate the enrolment only: "invoice.days_issued <= 3" must not skip the
+            # second reminder a week later
+            return True
         if self._filters_hold is None:
             self._filters_hold = compiled(self.workflow).trigger(subject)
             if self._filters_hold:

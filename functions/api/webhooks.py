@@ -1,0 +1,61 @@
+"""HTTP API (payload v2): an ERP posts a signed batch of ledger records for one tenant."""
+
+import base64
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.wiring import runtime
+from shared.domain.webhooks import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    BatchTooLarge,
+    BodyInvalid,
+    RequestExpired,
+    SignatureInvalid,
+)
+from shared.errors import RetryableError
+from shared.observability import logger
+from shared.usecases.ingest import SignedRequest, TenantUnknown, receive_records
+
+app = APIGatewayHttpResolver()
+
+
+@app.post("/v1/tenants/<tenant_id>/records")
+def post_records(tenant_id: str) -> Response[str]:
+    event = app.current_event
+    logger.append_keys(tenant_id=tenant_id, source_ip=event.request_context.http.source_ip)
+    raw = event.body or ""  # the signature covers the bytes as sent
+    body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode("utf-8")
+    request = SignedRequest(event.headers.get(TIMESTAMP_HEADER), event.headers.get(SIGNATURE_HEADER), body)
+    report = receive_records(runtime(), tenant_id, request)
+    return _json(report.status_code, report.body())
+
+
+@app.exception_handler([SignatureInvalid, RequestExpired, TenantUnknown, BodyInvalid, BatchTooLarge, RetryableError])
+def _refused(error: Exception) -> Response[str]:
+    """The request as a whole is refused (the use case logged why, never the body), or must be retried."""
+    if isinstance(error, SignatureInvalid):
+        return _json(401, {"message": "invalid signature"})
+    if isinstance(error, RequestExpired):
+        return _json(401, {"message": "request expired: the timestamp must be within five minutes of now"})
+    if isinstance(error, TenantUnknown):
+        return _json(404, {"message": "unknown tenant"})
+    if isinstance(error, BodyInvalid):
+        return _json(400, {"message": "invalid body", "errors": [e.model_dump() for e in error.errors]})
+    if isinstance(error, BatchTooLarge):
+        return _json(413, {"message": str(error), "records": error.count})
+    logger.warning("webhook not applied; the ERP should retry", extra={"error": type(error).__name__})
+    return _json(503, {"message": "temporarily unavailable, retry later"}, {"Retry-After": "30"})
+
+
+def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(status, "application/json", json.dumps(body), headers)
+
+
+@logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
