@@ -79,7 +79,26 @@ WEBHOOKS = FunctionSpec(
     needs=frozenset({"events", "webhook_secrets"}),
 )
 
-FUNCTIONS: tuple[FunctionSpec, ...] = (ON_EVENT, ADVANCE, ACT, CONTINUE_AS_NEW, TICK, SWEEP, WEBHOOKS)
+SES_EVENT_TYPES = ["Email Bounced", "Email Complaint Received", "Email Delivered", "Email Rejected"]
+ON_DELIVERY_EVENT = FunctionSpec(
+    key="on_delivery_event",
+    handler="functions.senders.on_delivery_event.handler",
+    description="Mark messages and contacts from SES bounce, complaint, delivery and reject events",
+    # SES publishes to the default bus only; a default-bus rule forwards these to ours (the CDK app adds it)
+    rule_pattern={"source": ["aws.ses"], "detail-type": SES_EVENT_TYPES},
+    needs=frozenset({"events"}),
+)
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    ON_EVENT,
+    ADVANCE,
+    ACT,
+    CONTINUE_AS_NEW,
+    TICK,
+    SWEEP,
+    WEBHOOKS,
+    ON_DELIVERY_EVENT,
+)
 STATE_MACHINE_FUNCTIONS = {
     "AdvanceFunctionArn": ADVANCE,
     "ActFunctionArn": ACT,

@@ -1,0 +1,26 @@
+"""SES configuration-set events (EventBridge, forwarded from the default bus, or SNS): mark the message and
+the contact, and announce bounces and complaints."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.wiring import runtime
+from shared.errors import PermanentError
+from shared.events.ses import ses_events
+from shared.observability import logger
+from shared.usecases.deliverability import on_ses_events
+
+
+@logger.inject_lambda_context(log_event=False)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    rt = runtime()
+    if rt.publisher is None:
+        raise PermanentError("no event publisher is configured")
+    outcome = on_ses_events(rt, ses_events(event), rt.publisher.publish)
+    return {
+        "messages": outcome.messages,
+        "contacts_marked": outcome.contacts_marked,
+        "events": len(outcome.events),
+        "ignored": outcome.ignored,
+    }
