@@ -18,7 +18,7 @@ from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.nodes import MESSAGE_NODES, Action, CreateTask, Node
 from shared.errors import PermanentError
-from shared.usecases.advance import loop_fields
+from shared.usecases.advance import advance, loop_fields
 from shared.usecases.runtime import Runtime
 
 logger = Logger(child=True)
@@ -32,7 +32,7 @@ def act(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         raise PermanentError(f"run {run_id} does not exist")
     run: RunState = stored.state
     if run.generation != payload["generation"] or run.status.is_final or run.node_id != action["node_id"]:
-        return loop_fields(payload)  # the run moved on meanwhile; advance decides again
+        return advance(rt, loop_fields(payload))  # the run moved on meanwhile: decide again
     workflow = rt.workflows.version(tenant_id, run.workflow_id, run.workflow_version)
     tenant = rt.ledger.tenant(tenant_id)
     view = rt.ledger.view(tenant_id, run.customer_id)
@@ -42,7 +42,7 @@ def act(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
     now = rt.clock.now()
     key = action["action_key"]
     if run.retry_at is not None and now < run.retry_at and not run.run_now:
-        return loop_fields(payload)  # a replay of an attempt that failed: its retry is not due yet
+        return advance(rt, loop_fields(payload))  # a replay of a failed attempt: its retry is not due yet
     # A retry reuses the action key (the message's id) but is a new attempt: it gets a marker of its own, else it
     # would find the failed attempt's DONE marker and replay that failure for ever.
     marker = key if run.attempt == 0 else f"{key}#attempt{run.attempt}"
@@ -69,7 +69,7 @@ def act(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
     )
     rt.runs.save(run)
     logger.info("acted", extra={"run_id": run_id, "node_id": node.id, "outcome": outcome, "action_key": key})
-    return loop_fields(payload)
+    return advance(rt, loop_fields(payload))  # decide the next step in the same invocation
 
 
 def _perform(

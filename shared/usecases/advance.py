@@ -64,7 +64,8 @@ def advance(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         return {**payload, "next": "act", "action": action}
     if decision.kind in (DecisionKind.WAIT, DecisionKind.PAUSE):
         rt.runs.save(run, parking="PARKING", next_run_at=decision.at)
-        return {**loop_fields(payload), "next": "park"}
+        # each park is one loop: the state machine continues as new after max_loops
+        return {**loop_fields(payload), "loops": payload.get("loops", 0) + 1, "next": "park"}
     rt.runs.save(run)
     return {**payload, "next": "end"}
 

@@ -1,0 +1,60 @@
+"""The infrastructure facts agree with the code: the ASL names real errors and functions, tables are sound."""
+
+import json
+
+import pytest
+
+from shared import errors
+from shared.platform.functions import STATE_MACHINE_FUNCTIONS
+from shared.platform.statemachine import ASL_FILE, definition, placeholders
+from shared.platform.tables import TABLES
+
+SUBSTITUTIONS = {name: f"arn:aws:lambda:us-east-1:123456789012:function:{name}" for name in STATE_MACHINE_FUNCTIONS}
+
+
+def test_the_definition_substitutes_every_placeholder():
+    # GIVEN the ASL file and its placeholders
+    values = {**SUBSTITUTIONS, "CoreTableName": "core"}
+    # WHEN the definition is built
+    text = json.dumps(definition(values))
+    # THEN no placeholder is left and every Lambda task uses a substituted ARN
+    assert "${" not in text
+    assert placeholders() == set(values)
+    tasks = [s for s in definition(values)["States"].values() if s["Type"] == "Task"]
+    lambda_arns = {s["Parameters"]["FunctionName"] for s in tasks if s["Resource"] == "arn:aws:states:::lambda:invoke"}
+    assert lambda_arns <= set(SUBSTITUTIONS.values())
+
+
+def test_a_missing_substitution_is_an_error():
+    # GIVEN substitutions without the table name
+    # WHEN the definition is built
+    # THEN it refuses
+    with pytest.raises(KeyError, match="CoreTableName"):
+        definition(SUBSTITUTIONS)
+
+
+def test_every_error_the_asl_matches_is_an_exception_class_or_an_aws_error():
+    # GIVEN every ErrorEquals of every Retry and Catch
+    asl = json.loads(ASL_FILE.read_text())
+    names = {
+        name
+        for state in asl["States"].values()
+        for rule in state.get("Retry", []) + state.get("Catch", [])
+        for name in rule["ErrorEquals"]
+    }
+    # WHEN the names that are not AWS's own are looked up
+    ours = {n for n in names if not n.startswith(("States.", "Lambda.", "DynamoDb.", "DynamoDB."))}
+    # THEN each is an exception class of shared.errors (a Lambda's errorType is the class name)
+    assert ours
+    assert all(isinstance(getattr(errors, n, None), type) for n in ours), ours
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.key)
+def test_table_requests_define_exactly_the_key_attributes(table):
+    # GIVEN a table spec
+    # WHEN its CreateTable request is built
+    request = table.create_table_request(f"x-{table.key}")
+    # THEN every key attribute is defined once and on-demand billing is used
+    defined = [a["AttributeName"] for a in request["AttributeDefinitions"]]
+    assert sorted(defined) == sorted(set(defined)) == sorted(table.key_attributes())
+    assert request["BillingMode"] == "PAY_PER_REQUEST"
