@@ -35,6 +35,21 @@ class Executions:
             arn = self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
         return arn
 
+    def stop(self, run: RunState) -> bool:
+        """Abort the run's current execution; False when there is none (never started, or already gone).
+
+        The run item is the truth: advance ends a stopped run even where the abort did not take (moto does not
+        abort an execution parked on a token)."""
+        name = execution_name(run.run_id, run.generation)
+        arn = self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
+        try:
+            self._client.stop_execution(executionArn=arn, cause="stopped by a person")
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ExecutionDoesNotExist":
+                return False
+            raise
+        return True
+
     def resume(self, task_token: str, payload: dict[str, Any]) -> bool:
         """Hand the parked execution its token back; False when the token is stale (timed out, already used)."""
         try:

@@ -79,6 +79,25 @@ WEBHOOKS = FunctionSpec(
     needs=frozenset({"events", "webhook_secrets"}),
 )
 
+_ADMIN = "/v1/tenants/{tenant_id}"
+ADMIN = FunctionSpec(
+    key="admin",
+    handler="functions.api.admin.handler",
+    description="Run controls and workflow administration (IAM/JWT authorised at the HTTP API)",
+    timeout_s=29,  # an HTTP API stops waiting for its integration after 30 s
+    tables=("core", "ledger"),
+    api_routes=(
+        f"GET {_ADMIN}/customers/{{customer_id}}/enrolments",
+        f"GET {_ADMIN}/workflows/{{workflow_id}}/nodes/{{node_id}}/runs",
+        f"POST {_ADMIN}/runs/{{run_id}}/{{control}}",  # pause, resume, stop, run-now, skip
+        f"GET {_ADMIN}/runs/{{run_id}}/explain",
+        f"GET {_ADMIN}/workflows",
+        f"PUT {_ADMIN}/workflows/{{workflow_id}}",
+        f"POST {_ADMIN}/workflows/{{workflow_id}}/{{operation}}",  # reschedule, duplicate, activate, deactivate
+    ),
+    needs=frozenset({"sfn"}),
+)
+
 SES_EVENT_TYPES = ["Email Bounced", "Email Complaint Received", "Email Delivered", "Email Rejected"]
 ON_DELIVERY_EVENT = FunctionSpec(
     key="on_delivery_event",
@@ -98,6 +117,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     SWEEP,
     WEBHOOKS,
     ON_DELIVERY_EVENT,
+    ADMIN,
 )
 STATE_MACHINE_FUNCTIONS = {
     "AdvanceFunctionArn": ADVANCE,

@@ -24,6 +24,8 @@ class ExecutionsPort(Protocol):
 
     def resume(self, task_token: str, payload: dict[str, Any]) -> bool: ...
 
+    def stop(self, run: RunState) -> bool: ...
+
 
 @dataclass
 class Runtime:

@@ -3,6 +3,7 @@
 Run item: pk ``T#{tenant}#RUN#{run_id}``, sk ``RUN``. ``parking`` is PARKING (decision stored, token not yet
 written), WAITING (token written) or RESUMING (a resume was sent). ``due_bucket``/``next_run_at`` exist only
 while the run waits for a time (the sparse due index). Enrolment marker: pk ``T#{tenant}#ENROL#{workflow}#{record}``.
+``workflow_key`` (``T#{tenant}#WF#{workflow}``) lets the run controls find a workflow's runs (a filtered scan for now).
 """
 
 from __future__ import annotations
@@ -141,6 +142,62 @@ class RunRepository:
         )
         return [RunState.model_validate_json(i["state"]) for i in response.get("Items", [])]
 
+    def of_workflow(self, tenant_id: str, workflow_id: str) -> list[StoredRun]:
+        """Every run of a workflow. A filtered scan of the table: fine for the admin API's volumes today; a
+        sparse ``by_workflow`` index on ``workflow_key`` is the upgrade when tables grow."""
+        condition = Attr("sk").eq("RUN") & Attr("workflow_key").eq(workflow_key(tenant_id, workflow_id))
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"FilterExpression": condition}
+        while True:
+            response = self._table.scan(**kwargs)
+            items += response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                break
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        found = [self.get(tenant_id, i["run_id"]) for i in items]
+        return [r for r in found if r is not None]
+
+    def update_state(self, run: RunState, *, next_run_at: datetime | None = None) -> None:
+        """Store a run a person changed, keeping its parking fields (the parked execution's token stays usable).
+
+        A final run leaves the due index and frees its enrolment marker; ``next_run_at`` makes it due then.
+        """
+        names = {"#state": "state", "#status": "status"}
+        values: dict[str, Any] = {":state": run.model_dump_json(), ":status": run.status.value, ":node": run.node_id}
+        expression = "SET #state = :state, #status = :status, node_id = :node"
+        if run.status.is_final:
+            expression += " REMOVE due_bucket, next_run_at"
+        elif next_run_at is not None:
+            expression += ", next_run_at = :at, due_bucket = :bucket"
+            values |= {":at": iso(next_run_at), ":bucket": due_bucket(run.tenant_id, run.run_id)}
+        self._table.update_item(
+            Key={"pk": run_pk(run.tenant_id, run.run_id), "sk": "RUN"},
+            UpdateExpression=expression,
+            ConditionExpression=Attr("pk").exists(),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+        if run.status.is_final:
+            self._table.delete_item(Key={"pk": _marker_pk(run), "sk": "ACTIVE"})
+
+    def reschedule(self, run: StoredRun, new_time: datetime) -> bool:
+        """Move a waiting run's due time; False when it stopped waiting (or moved) since it was read."""
+        try:
+            self._table.update_item(
+                Key={"pk": run_pk(run.state.tenant_id, run.state.run_id), "sk": "RUN"},
+                UpdateExpression="SET next_run_at = :new, due_bucket = :bucket",
+                ConditionExpression=Attr("parking").eq("WAITING") & Attr("next_run_at").eq(run.next_run_at),
+                ExpressionAttributeValues={
+                    ":new": iso(new_time),
+                    ":bucket": due_bucket(run.state.tenant_id, run.state.run_id),
+                },
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def _item(self, run: RunState, *, parking: str | None, next_run_at: datetime | None = None) -> dict[str, Any]:
         item: dict[str, Any] = {
             "pk": run_pk(run.tenant_id, run.run_id),
@@ -153,6 +210,7 @@ class RunRepository:
             "generation": run.generation,
             "customer_key": f"T#{run.tenant_id}#C#{run.customer_id}",
             "customer_sort": f"RUN#{iso(run.enrolled_at)}#{run.run_id}",
+            "workflow_key": workflow_key(run.tenant_id, run.workflow_id),
             "state": run.model_dump_json(),
         }
         if parking:
@@ -161,6 +219,10 @@ class RunRepository:
             item["next_run_at"] = iso(next_run_at)
             item["due_bucket"] = due_bucket(run.tenant_id, run.run_id)
         return item
+
+
+def workflow_key(tenant_id: str, workflow_id: str) -> str:
+    return f"T#{tenant_id}#WF#{workflow_id}"
 
 
 def _marker_pk(run: RunState) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 
 from shared.adapters.dynamodb.client import table
 from shared.domain.levels import TriggerType
@@ -52,6 +52,19 @@ class WorkflowRepository:
         items = self._table.query(KeyConditionExpression=condition).get("Items", [])
         found = [self.current(tenant_id, i["sk"].split("#", 1)[1]) for i in items]
         return [w for w in found if w is not None and w.status == "active"]
+
+    def all(self, tenant_id: str) -> list[Workflow]:
+        """The current version of every workflow of the tenant, any status, by id (a filtered scan for now)."""
+        condition = Attr("sk").eq("CURRENT") & Attr("pk").begins_with(f"T#{tenant_id}#WF#")
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"FilterExpression": condition}
+        while True:
+            response = self._table.scan(**kwargs)
+            items += response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                break
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return sorted((Workflow.model_validate_json(i["definition"]) for i in items), key=lambda w: w.id)
 
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
         item: dict[str, Any] | None = self._table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True).get("Item")
