@@ -45,7 +45,7 @@ def act(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         return advance(rt, loop_fields(payload))  # a replay of a failed attempt: its retry is not due yet
     # A retry reuses the action key (the message's id) but is a new attempt: it gets a marker of its own, else it
     # would find the failed attempt's DONE marker and replay that failure for ever.
-    marker = key if run.attempt == 0 else f"{key}#attempt{run.attempt}"
+    marker = key if run.attempt == run.throttles == 0 else f"{key}#attempt{run.attempt}.{run.throttles}"
     previous = rt.actions.claim(tenant_id, marker, run_id, node.id, now)
     if previous is not None and previous.get("status") == "DONE":
         outcome, detail = previous["outcome"], dict(previous.get("detail") or {})

@@ -120,10 +120,12 @@ class Outgoing:
             action_key=self.key,
             workflow_name=self.workflow.name,
             channel="sms" if self.channel is Channel.SMS else "email",
+            throttles=self.run.throttles,
         )
         if decision.give_up or decision.retry_at is None:
             return self.not_sent(decision.timeline_note or decision.reason)
-        return "failed_retryable", {"retry_at": decision.retry_at.isoformat(), "note": decision.reason}
+        outcome: ActionOutcome = "failed_retryable" if decision.counts_as_failure else "deferred"
+        return outcome, {"retry_at": decision.retry_at.isoformat(), "note": decision.reason}
 
     @staticmethod
     def sent_note(addresses: Iterable[str], refused: set[str]) -> str:
@@ -184,7 +186,7 @@ class Messenger:
         if cap is not None:
             verdict = check_cap(cap, view.communications, now, tenant.timezone)
             if not verdict.allowed and verdict.defer_until is not None:
-                return "failed_retryable", {"retry_at": verdict.defer_until.isoformat(), "note": verdict.reason}
+                return "deferred", {"retry_at": verdict.defer_until.isoformat(), "note": verdict.reason}
 
         def compose(contact: Contact | None) -> RenderedMessage:
             context = build_context(

@@ -13,7 +13,7 @@ from shared.domain.engine.run import Hold, RunState, RunStatus, StepRecord
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.nodes import successors
 
-ActionOutcome = Literal["done", "skipped", "failed_retryable", "failed_permanent", "task_created"]
+ActionOutcome = Literal["done", "skipped", "failed_retryable", "deferred", "failed_permanent", "task_created"]
 
 
 def after_decision(run: RunState, decision: Decision, now: datetime) -> RunState:
@@ -27,6 +27,7 @@ def after_decision(run: RunState, decision: Decision, now: datetime) -> RunState
             "node_id": decision.node_id,
             "node_entered_at": decision.node_entered_at,
             "attempt": 0,
+            "throttles": 0,
             "retry_at": None,
             "run_now": False,
             "task_id": None,
@@ -53,6 +54,18 @@ def after_action(
         raise ValueError("only an ACT decision has an action outcome")
     run = after_decision(run, decision, now)
     node_id = decision.node_id
+    if outcome == "deferred":  # throttled or over a frequency cap: later, and not a failed attempt
+        if retry_at is None:
+            raise ValueError("a deferral needs retry_at")
+        record = StepRecord(node_id=node_id, at=now, outcome="retrying", detail=detail or "deferred")
+        return run.model_copy(
+            update={
+                "throttles": run.throttles + 1,
+                "retry_at": retry_at,
+                "run_now": False,
+                "history": (*run.history, record),
+            }
+        )
     if outcome == "failed_retryable":
         if retry_at is None:
             raise ValueError("a retryable failure needs retry_at")
@@ -82,6 +95,7 @@ def _move_on(run: RunState, workflow: Workflow, node_id: str, now: datetime) -> 
                 "ended_at": now,
                 "end_reason": "completed",
                 "attempt": 0,
+                "throttles": 0,
                 "retry_at": None,
                 "run_now": False,
                 "task_id": None,
@@ -92,6 +106,7 @@ def _move_on(run: RunState, workflow: Workflow, node_id: str, now: datetime) -> 
             "node_id": following[0],
             "node_entered_at": now,
             "attempt": 0,
+            "throttles": 0,
             "retry_at": None,
             "run_now": False,
             "task_id": None,

@@ -60,6 +60,7 @@ class RunState(BaseModel):
     enrolled_at: AwareDatetime
     generation: int = Field(default=0, description="continue-as-new count of the execution")
     attempt: int = Field(default=0, description="failed attempts at the current node")
+    throttles: int = Field(default=0, description="deferrals at the current node (provider throttling, caps)")
     retry_at: AwareDatetime | None = None
     hold: Hold | None = None
     run_now: bool = False

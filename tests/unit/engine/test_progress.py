@@ -133,6 +133,18 @@ def test_a_retry_reuses_the_action_key(dunning: Workflow) -> None:
     assert retry.action_key == first.action_key
 
 
+def test_a_deferral_is_not_a_failed_attempt(dunning: Workflow) -> None:
+    # GIVEN a send the provider throttled at 09:00, deferred to 09:01
+    run, view = _at_send(dunning)
+    first = decide(dunning, run, view, MONDAY_NINE)
+    deferred = after_action(run, dunning, first, "deferred", MONDAY_NINE, retry_at=london(2026, 11, 2, 9, 1))
+    # WHEN it is evaluated at 09:01
+    again = decide(dunning, deferred, view, london(2026, 11, 2, 9, 1))
+    # THEN the attempt count is unchanged, the deferral is counted, and the same message is tried again
+    assert (deferred.attempt, deferred.throttles) == (0, 1)
+    assert (again.kind, again.action_key) == (DecisionKind.ACT, first.action_key)
+
+
 def _task_run(reminders: Workflow) -> RunState:
     """An invoice run whose wait-for-completion call task was created on Monday at 09:00 as ``task-1``."""
     run = run_state(reminders, "call-task", london(2026, 11, 2, 9), record_id="inv-1")
