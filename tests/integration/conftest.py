@@ -1,6 +1,7 @@
 """The local AWS for integration tests: moto with the two patches, the whole stack provisioned from the
 platform facts, and a clock the test moves."""
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from shared.adapters.dynamodb import client as dynamodb_client
 from shared.clock import FixedClock
 from shared.local import moto_patches
 from shared.local.stack import LocalStack, provision
+from shared.platform.statemachine import execution_input
 
 START = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 07:00 in London (GMT)
 
@@ -57,6 +59,17 @@ def wait_for(condition: Callable[[], object], timeout: float = 30.0) -> object:
             return value
         time.sleep(0.05)
     raise AssertionError(f"condition not met within {timeout} s; failed executions: {failed_executions()}")
+
+
+def replay_act(stack: LocalStack, run_id: str, node_id: str, action_key: str, times: int = 2) -> None:
+    """Invoke the act function again with an action it already performed (a Lambda retry after a timeout)."""
+    payload = {
+        **execution_input("acme-uk", run_id, 0),
+        "loops": 1,
+        "action": {"node_id": node_id, "action_key": action_key, "invoice_ids": ["inv-1"]},
+    }
+    for _ in range(times):
+        boto3.client("lambda").invoke(FunctionName=stack.functions["act"], Payload=json.dumps(payload).encode())
 
 
 def settle(timeout: float = 10.0) -> None:

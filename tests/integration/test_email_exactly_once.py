@@ -1,9 +1,6 @@
 """Email steps on moto: rendered from the tenant's template, sent through SES v2 with tags, logged, and never
 twice — whatever is replayed (the event, the act step, a Lambda retry)."""
 
-import json
-
-import boto3
 from moto.ses.models import ses_backends
 
 from functions import wiring
@@ -11,7 +8,7 @@ from shared.domain.ledger.models import Deliverability
 from shared.domain.templates import load_template_text
 from shared.domain.workflow.loading import load_workflow_text
 from shared.local.stack import ACCOUNT, REGION
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import replay_act, wait_for
 from tests.integration.test_runtime_flow import parked, publish, seed, tick
 
 WORKFLOW = """
@@ -72,17 +69,7 @@ def test_an_email_step_sends_once_however_often_it_is_replayed(stack, clock):
     assert confirm.outcome == "acted"
     comms = wiring.runtime().ledger.view("acme-uk", "cus-1").communications
     key = comms[0].id
-    replay = {
-        "tenant_id": "acme-uk",
-        "run_id": run_id,
-        "run_pk": f"T#acme-uk#RUN#{run_id}",
-        "generation": 0,
-        "loops": 1,
-        "max_loops": 200,
-        "action": {"node_id": "confirm", "action_key": key, "invoice_ids": ["inv-1"]},
-    }
-    for _ in range(2):
-        boto3.client("lambda").invoke(FunctionName=stack.functions["act"], Payload=json.dumps(replay).encode())
+    replay_act(stack, run_id, "confirm", key)
     # THEN still one email, one communication logged as sent with the SES message id
     assert len(sent_messages()) == 1
     comms = wiring.runtime().ledger.view("acme-uk", "cus-1").communications

@@ -2,10 +2,7 @@
 template, sent once to the contact's E.164 number, never again on a replay, withheld from numbers that opted out,
 and retried by the policy when the provider throttles."""
 
-import json
 from datetime import UTC, datetime, timedelta
-
-import boto3
 
 from functions import wiring
 from shared.adapters.dynamodb.consents import ConsentRepository
@@ -13,7 +10,7 @@ from shared.domain.ledger.models import Channel, Contact
 from shared.domain.templates import load_template_text
 from shared.domain.workflow.loading import load_workflow_text
 from shared.usecases.consent import record_inbound_sms
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import replay_act, wait_for
 from tests.integration.test_email_exactly_once import sent_messages, setup_email_workflow
 from tests.integration.test_runtime_flow import parked, publish, seed, tick
 
@@ -94,17 +91,7 @@ def test_an_sms_step_sends_one_rendered_text_once_however_often_it_is_replayed(s
     assert (comm.id, comm.status.value, comm.source_id, comm.addresses) == (key, "sent", sent.message_id, (JANE,))
     assert comm.body_text == sent.sms.body
     # WHEN the act step is replayed twice with the same payload (a Lambda retry after a timeout)
-    replay = {
-        "tenant_id": "acme-uk",
-        "run_id": run,
-        "run_pk": f"T#acme-uk#RUN#{run}",
-        "generation": 0,
-        "loops": 1,
-        "max_loops": 200,
-        "action": {"node_id": "text", "action_key": action_key, "invoice_ids": ["inv-1"]},
-    }
-    for _ in range(2):
-        boto3.client("lambda").invoke(FunctionName=stack.functions["act"], Payload=json.dumps(replay).encode())
+    replay_act(stack, run, "text", action_key)
     # THEN nothing more was sent or logged, and no email either
     assert len(stack.sms.sent) == 1
     assert len(sms_communications()) == 1

@@ -8,7 +8,7 @@ decision, so a retried or duplicated evaluation can never produce a second, diff
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shared.domain.calendar import SendRules, at_local, holiday_calendar, local_date
@@ -319,8 +319,8 @@ class _Evaluation:
     def _note(self, rule: str, verdict: str, detail: str = "") -> None:
         self.trace.append(TraceEntry(rule, verdict, detail))
 
-    def _local_midnight(self, day: object) -> datetime:
-        return at_local(day, _MIDNIGHT, self.tenant.timezone)  # type: ignore[arg-type]
+    def _local_midnight(self, day: date) -> datetime:
+        return at_local(day, _MIDNIGHT, self.tenant.timezone)
 
     def _next_day_slot(self, node: Node, subject: Subject) -> datetime:
         tomorrow = self._local_midnight(self.today + timedelta(days=1))

@@ -23,15 +23,7 @@ def after_decision(run: RunState, decision: Decision, now: datetime) -> RunState
     )
     changes: dict[str, object] = {"history": history}
     if decision.passed and decision.node_id is not None:
-        changes |= {
-            "node_id": decision.node_id,
-            "node_entered_at": decision.node_entered_at,
-            "attempt": 0,
-            "throttles": 0,
-            "retry_at": None,
-            "run_now": False,
-            "task_id": None,
-        }
+        changes |= {"node_id": decision.node_id, "node_entered_at": decision.node_entered_at, **_NEW_NODE}
     if decision.kind in (DecisionKind.STOP, DecisionKind.COMPLETE) and not run.status.is_final:
         status = RunStatus.STOPPED if decision.kind is DecisionKind.STOP else RunStatus.COMPLETED
         changes |= {"status": status, "ended_at": now, "end_reason": decision.reason}
@@ -54,25 +46,15 @@ def after_action(
         raise ValueError("only an ACT decision has an action outcome")
     run = after_decision(run, decision, now)
     node_id = decision.node_id
-    if outcome == "deferred":  # throttled or over a frequency cap: later, and not a failed attempt
+    if outcome in ("deferred", "failed_retryable"):
         if retry_at is None:
-            raise ValueError("a deferral needs retry_at")
-        record = StepRecord(node_id=node_id, at=now, outcome="retrying", detail=detail or "deferred")
+            raise ValueError(f"outcome {outcome} needs retry_at")
+        # a deferral (throttled, over a frequency cap) is counted apart from failed attempts: retries are limited
+        counter = "throttles" if outcome == "deferred" else "attempt"
+        record = StepRecord(node_id=node_id, at=now, outcome="retrying", detail=detail or outcome.replace("_", " "))
         return run.model_copy(
             update={
-                "throttles": run.throttles + 1,
-                "retry_at": retry_at,
-                "run_now": False,
-                "history": (*run.history, record),
-            }
-        )
-    if outcome == "failed_retryable":
-        if retry_at is None:
-            raise ValueError("a retryable failure needs retry_at")
-        record = StepRecord(node_id=node_id, at=now, outcome="retrying", detail=detail or "will retry")
-        return run.model_copy(
-            update={
-                "attempt": run.attempt + 1,
+                counter: getattr(run, counter) + 1,
                 "retry_at": retry_at,
                 "run_now": False,
                 "history": (*run.history, record),
@@ -90,28 +72,13 @@ def _move_on(run: RunState, workflow: Workflow, node_id: str, now: datetime) -> 
     following = successors(workflow.node(node_id), workflow.following(node_id))
     if not following:
         return run.model_copy(
-            update={
-                "status": RunStatus.COMPLETED,
-                "ended_at": now,
-                "end_reason": "completed",
-                "attempt": 0,
-                "throttles": 0,
-                "retry_at": None,
-                "run_now": False,
-                "task_id": None,
-            }
+            update={"status": RunStatus.COMPLETED, "ended_at": now, "end_reason": "completed", **_NEW_NODE}
         )
-    return run.model_copy(
-        update={
-            "node_id": following[0],
-            "node_entered_at": now,
-            "attempt": 0,
-            "throttles": 0,
-            "retry_at": None,
-            "run_now": False,
-            "task_id": None,
-        }
-    )
+    return run.model_copy(update={"node_id": following[0], "node_entered_at": now, **_NEW_NODE})
+
+
+# What a run forgets when it reaches a new node (or ends): retries, deferrals, run-now and the awaited task.
+_NEW_NODE: dict[str, object] = {"attempt": 0, "throttles": 0, "retry_at": None, "run_now": False, "task_id": None}
 
 
 # -- run controls ------------------------------------------------------------------------------------------------
