@@ -12,6 +12,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
+from shared.adapters.dynamodb.cache import TENANTS
 from shared.adapters.dynamodb.client import table
 from shared.domain.ledger.models import LEDGER_MODELS, Customer, LedgerRecord
 from shared.domain.ledger.views import CustomerLedger, Ledger
@@ -83,12 +84,16 @@ class LedgerRepository:
         return sorted(i["sk"].split("#", 1)[1] for i in items)
 
     def tenant(self, tenant_id: str) -> TenantSettings | None:
-        item = self._core.get_item(Key={"pk": f"T#{tenant_id}", "sk": "CONFIG"}).get("Item")
-        return None if item is None else TenantSettings.model_validate_json(item["body"])
+        def load() -> TenantSettings | None:
+            item = self._core.get_item(Key={"pk": f"T#{tenant_id}", "sk": "CONFIG"}).get("Item")
+            return None if item is None else TenantSettings.model_validate_json(item["body"])
+
+        return TENANTS.get((self._core.name, tenant_id), load)
 
     def put_tenant(self, settings: TenantSettings) -> None:
         self._core.put_item(Item={"pk": f"T#{settings.tenant_id}", "sk": "CONFIG", "body": settings.model_dump_json()})
         self._core.put_item(Item={"pk": "TENANTS", "sk": settings.tenant_id})
+        TENANTS.forget((self._core.name, settings.tenant_id))
 
     def tenant_ids(self) -> list[str]:
         items = self._core.query(KeyConditionExpression=Key("pk").eq("TENANTS")).get("Items", [])
