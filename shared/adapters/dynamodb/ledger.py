@@ -2,11 +2,14 @@
 
 Item: pk ``T#{tenant}#C#{customer}``, sk ``{kind}#{id}`` (the customer itself: ``customer#{id}``), the record as
 JSON, and ``updated_at`` for ordering: an ERP delivery older than what we hold is ignored (conditional write).
-GSI ``by_record`` (``record_key`` = ``T#{tenant}#{kind}#{id}``) finds a record by id alone.
+GSI ``by_record`` (``record_key`` = ``T#{tenant}#{kind}#{id}``) finds a record by id alone. Customer items also
+carry ``customers_key`` (``T#{tenant}#CUST#{shard}``, the sparse ``customers`` index) and, for members of a group,
+``parent_key`` (``T#{tenant}#P#{parent}``, the sparse ``by_parent`` index).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
@@ -17,6 +20,7 @@ from shared.adapters.dynamodb.client import table
 from shared.domain.ledger.models import LEDGER_MODELS, Customer, LedgerRecord
 from shared.domain.ledger.views import CustomerLedger, Ledger
 from shared.domain.tenant import TenantSettings
+from shared.platform.tables import CUSTOMER_SHARDS
 
 KIND_OF = {model: kind for kind, model in LEDGER_MODELS.items()}
 
@@ -37,6 +41,8 @@ class LedgerRepository:
             "record_key": f"T#{record.tenant_id}#{kind}#{record.id}",
             "body": record.model_dump_json(),
         }
+        if isinstance(record, Customer):
+            item |= _customer_keys(record)
         condition = Attr("pk").not_exists()
         if record.updated_at is not None:
             item["updated_at"] = record.updated_at.isoformat()
@@ -69,19 +75,30 @@ class LedgerRepository:
         return ledger.view(customer_id, with_members=with_members)
 
     def children(self, tenant_id: str, customer_id: str) -> list[str]:
-        customers = self._table.scan(
-            FilterExpression=Attr("sk").begins_with("customer#") & Attr("pk").begins_with(f"T#{tenant_id}#")
-        ).get("Items", [])
-        found = [Customer.model_validate_json(i["body"]) for i in customers]
-        return sorted(c.id for c in found if c.parent_customer_id == customer_id)
+        """The members of a customer group."""
+        return sorted(self._index_ids("by_parent", [f"T#{tenant_id}#P#{customer_id}"]))
 
     def customer_ids(self, tenant_id: str) -> list[str]:
         """Every customer of the tenant (the continuous sweep pages through these)."""
-        items = self._table.scan(
-            FilterExpression=Attr("sk").begins_with("customer#") & Attr("pk").begins_with(f"T#{tenant_id}#"),
-            ProjectionExpression="sk",
-        ).get("Items", [])
-        return sorted(i["sk"].split("#", 1)[1] for i in items)
+        keys = [f"T#{tenant_id}#CUST#{shard}" for shard in range(CUSTOMER_SHARDS)]
+        return sorted(self._index_ids("customers", keys))
+
+    def _index_ids(self, index: str, partition_keys: list[str]) -> list[str]:
+        found: list[str] = []
+        name = "parent_key" if index == "by_parent" else "customers_key"
+        for key in partition_keys:
+            kwargs: dict[str, Any] = {
+                "IndexName": index,
+                "KeyConditionExpression": Key(name).eq(key),
+                "ProjectionExpression": "customer_id",
+            }
+            while True:
+                response = self._table.query(**kwargs)
+                found += [i["customer_id"] for i in response.get("Items", [])]
+                if "LastEvaluatedKey" not in response:
+                    break
+                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return found
 
     def tenant(self, tenant_id: str) -> TenantSettings | None:
         def load() -> TenantSettings | None:
@@ -100,5 +117,20 @@ class LedgerRepository:
         return [i["sk"] for i in items]
 
     def _records(self, tenant_id: str, customer_id: str) -> list[LedgerRecord]:
-        response = self._table.query(KeyConditionExpression=Key("pk").eq(f"T#{tenant_id}#C#{customer_id}"))
-        return [LEDGER_MODELS[i["sk"].split("#", 1)[0]].model_validate_json(i["body"]) for i in response["Items"]]
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(f"T#{tenant_id}#C#{customer_id}")}
+        while True:  # a customer with years of history outgrows one 1 MB page
+            response = self._table.query(**kwargs)
+            items += response["Items"]
+            if "LastEvaluatedKey" not in response:
+                break
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [LEDGER_MODELS[i["sk"].split("#", 1)[0]].model_validate_json(i["body"]) for i in items]
+
+
+def _customer_keys(customer: Customer) -> dict[str, str]:
+    shard = int(hashlib.sha256(customer.id.encode()).hexdigest(), 16) % CUSTOMER_SHARDS
+    keys = {"customer_id": customer.id, "customers_key": f"T#{customer.tenant_id}#CUST#{shard}"}
+    if customer.parent_customer_id:
+        keys["parent_key"] = f"T#{customer.tenant_id}#P#{customer.parent_customer_id}"
+    return keys
