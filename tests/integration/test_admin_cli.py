@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from functions import wiring
-from shared.cli import admin
+from shared.cli import admin_session
 from shared.cli.api_client import AdminClient
 from shared.cli.main import main
 from tests.integration.api_gateway import ApiGatewayTransport
@@ -24,9 +24,9 @@ API = "https://r4nd0m1d.execute-api.us-east-1.amazonaws.com"
 @pytest.fixture
 def gateway(stack) -> Iterator[ApiGatewayTransport]:
     transport = ApiGatewayTransport(stack.functions["admin"])
-    admin.use_client_factory(lambda api, tenant: AdminClient(api, tenant, transport=transport))
+    admin_session.use_client_factory(lambda api, tenant: AdminClient(api, tenant, transport=transport))
     yield transport
-    admin.use_client_factory(AdminClient)
+    admin_session.use_client_factory(AdminClient)
 
 
 def chaseflow(*args: str) -> Result:
