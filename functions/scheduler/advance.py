@@ -10,7 +10,7 @@ from shared.usecases.advance import advance
 from shared.usecases.recovery import record_failure
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(tenant_id=event.get("tenant_id"), run_id=event.get("run_id"))
     if "failure" in event:
