@@ -30,9 +30,10 @@ class LedgerRepository:
         self._table = table(ledger_table)
         self._core = table(core_table)
 
-    def put(self, record: LedgerRecord, *, force: bool = False) -> bool:
+    def put(self, record: LedgerRecord, *, force: bool = False, announces: tuple[str, ...] = ()) -> bool:
         """Store the record unless we hold a newer version (``force``: a change the engine made itself, such
-        as an action node's tag). Returns whether it was stored."""
+        as an action node's tag), with the detail types of the events its change announces. Returns whether it
+        was stored."""
         kind = KIND_OF[type(record)]
         customer_id = record.id if isinstance(record, Customer) else getattr(record, "customer_id")  # noqa: B009
         item: dict[str, Any] = {
@@ -43,6 +44,8 @@ class LedgerRepository:
         }
         if isinstance(record, Customer):
             item |= _customer_keys(record)
+        if announces:
+            item["announces"] = list(announces)
         condition = Attr("pk").not_exists()
         if record.updated_at is not None:
             item["updated_at"] = record.updated_at.isoformat()
@@ -59,10 +62,16 @@ class LedgerRepository:
         return True
 
     def get(self, tenant_id: str, kind: str, record_id: str) -> LedgerRecord | None:
+        return self.get_stored(tenant_id, kind, record_id)[0]
+
+    def get_stored(self, tenant_id: str, kind: str, record_id: str) -> tuple[LedgerRecord | None, tuple[str, ...]]:
+        """The record and the detail types its stored version announced."""
         items = self._table.query(
             IndexName="by_record", KeyConditionExpression=Key("record_key").eq(f"T#{tenant_id}#{kind}#{record_id}")
         ).get("Items", [])
-        return LEDGER_MODELS[kind].model_validate_json(items[0]["body"]) if items else None
+        if not items:
+            return None, ()
+        return LEDGER_MODELS[kind].model_validate_json(items[0]["body"]), tuple(items[0].get("announces", ()))
 
     def view(self, tenant_id: str, customer_id: str, *, with_members: bool = False) -> CustomerLedger | None:
         ledger = Ledger.of(self._records(tenant_id, customer_id))
