@@ -78,12 +78,7 @@ def findings(
     return acknowledged
 
 
-def acknowledge(
-    stack: cdk.Stack, stage: Stage, tables: list[dynamodb.Table], scheduled: list[lambda_.Function]
-) -> None:
+def acknowledge(stack: cdk.Stack, acknowledged: dict[str, str]) -> None:
     cdk.Validations.of(stack).acknowledge(
-        *[
-            cdk.Acknowledgment(id=rule, reason=reason)
-            for rule, reason in findings(stack, stage, tables, scheduled).items()
-        ]
+        *[cdk.Acknowledgment(id=rule, reason=reason) for rule, reason in acknowledged.items()]
     )

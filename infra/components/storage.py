@@ -18,6 +18,7 @@ class Storage(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, stage: Stage) -> None:
         super().__init__(scope, construct_id)
         self.tables: dict[str, dynamodb.Table] = {spec.key: self._table(spec, stage) for spec in TABLES}
+        self.indexed_tables = [self.tables[spec.key] for spec in TABLES if spec.indexes]
 
     def _table(self, spec: TableSpec, stage: Stage) -> dynamodb.Table:
         table = dynamodb.Table(
