@@ -61,6 +61,7 @@ class ChaseflowStack(cdk.Stack):
             dead_letter_queues=routing.dead_letter_queues,
             state_machine=enrolment.state_machine,
         )
+        cdk.CfnOutput(self, "ApiUrl", value=api.url, description="Base URL of the HTTP API")
         cdk.CfnOutput(self, "EventBusName", value=routing.bus.event_bus_name)
         cdk.CfnOutput(self, "EmailConfigurationSet", value=routing.configuration_set.configuration_set_name)
         cdk.CfnOutput(self, "OpsTopicArn", value=monitoring.topic.topic_arn)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import aws_cdk as cdk
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
@@ -74,7 +73,6 @@ class HttpApi(Construct):
                 )
                 self.routes[route_key] = route
         self.url = self.api.api_endpoint
-        cdk.CfnOutput(self, "Url", value=self.api.api_endpoint, description="Base URL of the HTTP API")
 
 
 def _authorizer(api_auth: str) -> apigwv2.IHttpRouteAuthorizer:
