@@ -16,10 +16,10 @@ import boto3
 import pytest
 
 from functions import wiring
-from shared.errors import RetryableError
 from shared.adapters.dynamodb import client as dynamodb_client
 from shared.domain.webhooks import sign
 from shared.domain.workflow.loading import load_workflow_text
+from shared.errors import RetryableError
 from shared.platform.functions import WEBHOOKS
 from tests.integration import test_payment_stops as dunning
 from tests.integration.conftest import settle, wait_for
