@@ -12,15 +12,18 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from functions.api import alert_routes
 from functions.wiring import runtime
 from shared.domain.engine.run import RunState
 from shared.domain.lints import Lint
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.loading import WorkflowInvalid
-from shared.observability import logger
+from shared.observability import logger, metrics
 from shared.usecases import controls
 
 app = APIGatewayHttpResolver(enable_validation=True)
+app.include_router(alert_routes.router)
+app.exception_handler(list(alert_routes.REFUSALS))(alert_routes.refused)
 PREFIX = "/v1/tenants/<tenant_id>"
 
 
@@ -145,6 +148,7 @@ def _json(status: int, body: dict[str, Any]) -> Response[str]:
     return Response(status, "application/json", json.dumps(body))
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -21,7 +21,10 @@ class FunctionSpec:
     schedule: str | None = None  # invoked on a schedule (EventBridge Scheduler expression)
     state_machine_task: bool = False  # invoked by the enrolment state machine
     api_routes: tuple[str, ...] = ()  # invoked by the HTTP API (payload v2) on these route keys
-    needs: frozenset[str] = field(default_factory=frozenset)  # "sfn", "ses", "sms", "events", "webhook_secrets"
+    # "sfn", "ses", "sms", "events", "webhook_secrets", "invoke_sweep";
+    # "sfn_read": states:DescribeExecution on the enrolment state machine's executions + STATE_MACHINE_ARN
+    # (the alert scan tells failed executions from running ones)
+    needs: frozenset[str] = field(default_factory=frozenset)
 
 
 ON_EVENT = FunctionSpec(
@@ -94,6 +97,9 @@ ADMIN = FunctionSpec(
         f"GET {_ADMIN}/workflows",
         f"PUT {_ADMIN}/workflows/{{workflow_id}}",
         f"POST {_ADMIN}/workflows/{{workflow_id}}/{{operation}}",  # reschedule, duplicate, activate, deactivate
+        f"GET {_ADMIN}/alerts",  # ?status=&workflow_id=&kind=
+        f"GET {_ADMIN}/alerts/{{alert_id}}",
+        f"POST {_ADMIN}/alerts/{{alert_id}}/{{transition}}",  # acknowledge, ignore
     ),
     needs=frozenset({"sfn"}),
 )
@@ -108,6 +114,25 @@ ON_DELIVERY_EVENT = FunctionSpec(
     needs=frozenset({"events"}),
 )
 
+ALERTS_SCAN = FunctionSpec(
+    key="alerts_scan",
+    handler="functions.alerts.scan.handler",
+    description="Run the alert detectors (lints, duplicates, deliverability, send failures, stuck runs, volume)",
+    schedule="rate(15 minutes)",
+    timeout_s=300,
+    tables=("core", "ledger"),
+    needs=frozenset({"sfn_read"}),
+)
+DIGEST = FunctionSpec(
+    key="digest",
+    handler="functions.alerts.digest.handler",
+    description="Email each tenant's admins the daily digest of open alerts at their local digest hour",
+    schedule="cron(0 * * * ? *)",  # hourly: each tenant is sent at its own local hour
+    timeout_s=120,
+    tables=("core", "ledger"),
+    needs=frozenset({"ses"}),
+)
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     ON_EVENT,
     ADVANCE,
@@ -118,6 +143,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     WEBHOOKS,
     ON_DELIVERY_EVENT,
     ADMIN,
+    ALERTS_SCAN,
+    DIGEST,
 )
 STATE_MACHINE_FUNCTIONS = {
     "AdvanceFunctionArn": ADVANCE,

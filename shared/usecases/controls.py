@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
 
+from shared.adapters import metrics
 from shared.domain.engine import progress
 from shared.domain.engine.run import RunState
 from shared.domain.explain import Explanation, explain
@@ -22,6 +23,7 @@ from shared.domain.lints import Lint, lint_workflow
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.loading import Problem, WorkflowInvalid, load_workflow
 from shared.errors import ChaseflowError
+from shared.usecases import alerts
 from shared.usecases.enrol import resume
 from shared.usecases.runtime import Runtime
 
@@ -51,7 +53,9 @@ def waiting_in(rt: Runtime, tenant_id: str, workflow_id: str, node_id: str) -> l
 
 def pause_run(rt: Runtime, tenant_id: str, run_id: str, until: datetime | None, note: str = "") -> RunState:
     """Hold the run until ``until`` (indefinitely when None); it re-parks until then."""
-    return _control(rt, _active(rt, tenant_id, run_id), "pause", lambda r: progress.pause(r, until, note))
+    paused = _control(rt, _active(rt, tenant_id, run_id), "pause", lambda r: progress.pause(r, until, note))
+    metrics.port().count("RunsPaused")
+    return paused
 
 
 def resume_run(rt: Runtime, tenant_id: str, run_id: str) -> RunState:
@@ -139,6 +143,7 @@ def save_workflow(
         raise WorkflowInvalid("definition", [Problem("id", f"must be '{workflow_id}', the id in the path")])
     lints = lint_workflow(workflow, rt.workflows.all(tenant_id))
     stored: Workflow = rt.workflows.save(tenant_id, workflow)
+    alerts.on_workflows_changed(rt, tenant_id)  # lint alerts follow the active workflows
     logger.info("workflow saved", extra={"workflow_id": stored.id, "version": stored.version, "lints": len(lints)})
     return stored, lints
 
