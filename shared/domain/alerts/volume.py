@@ -66,8 +66,8 @@ def volume_verdicts(
             local = instant.astimezone(zone)
             daily[local.date()] += n
             hourly[(local.date(), local.hour)] += n
-        day_base = Decimal(str(median([daily.get(d, 0) for d in comparable])))
-        hour_base = Decimal(str(median([hourly.get((d, hour), 0) for d in comparable])))
+        day_base = median([Decimal(daily.get(d, 0)) for d in comparable])
+        hour_base = median([Decimal(hourly.get((d, hour), 0)) for d in comparable])
         day_now, hour_now = daily.get(today, 0), hourly.get((today, hour), 0)
         day_threshold = max(Decimal(thresholds.min_daily), thresholds.multiplier * day_base)
         hour_threshold = max(Decimal(thresholds.min_hourly), thresholds.multiplier * hour_base)
