@@ -34,6 +34,16 @@ _SMS_METRIC = {
 }
 
 
+WENT_OUT = frozenset(
+    {
+        CommunicationStatus.SENT,
+        CommunicationStatus.DELIVERED,
+        CommunicationStatus.BOUNCED,
+        CommunicationStatus.COMPLAINED,
+    }
+)
+
+
 class SentLog:
     def __init__(self, core_table: str) -> None:
         self._table = table(core_table)
@@ -55,7 +65,7 @@ class SentLog:
         names = _SMS_METRIC if record.channel is Channel.SMS else _EMAIL_METRIC
         if record.status in names:
             metrics.port().count(names[record.status])
-        if record.status is CommunicationStatus.SENT and old_status is None and record.workflow_id:
+        if record.status in WENT_OUT and old_status not in WENT_OUT and record.workflow_id:
             self._table.update_item(
                 Key={"pk": _counter_pk(record.tenant_id, at.date()), "sk": record.workflow_id},
                 UpdateExpression="ADD #hour :one",
