@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from shared.cli.alerts import alerts_group
 from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
 from shared.domain.explain import explain
 from shared.domain.filters.catalogue import CATALOGUE
@@ -290,6 +291,8 @@ def _one_workflow(path: Path) -> Workflow:
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
 
+
+main.add_command(alerts_group)
 
 if __name__ == "__main__":
     main()

@@ -20,7 +20,9 @@ REMINDER = {
 
 
 def with_admins(tenant: TenantSettings = TENANT, hour: int = 8) -> None:
-    settings = AlertSettings(admin_emails=("finance@acme.example",), digest_hour=hour, app_base_url="https://cf.example")
+    settings = AlertSettings(
+        admin_emails=("finance@acme.example",), digest_hour=hour, app_base_url="https://cf.example"
+    )
     wiring.runtime().ledger.put_tenant(tenant.model_copy(update={"alerts": settings}))
 
 
@@ -41,9 +43,7 @@ def test_overlapping_workflows_saved_through_the_api_raise_lint_alerts_until_one
     assert api(stack, "POST", "/workflows/overdue-copy/deactivate")[0] == 200
     # THEN the overlap alerts are resolved
     assert [a for a in alerts("workflow_lint") if a.title.startswith("W001")] == []
-    assert {a.status.value for a in alerts("workflow_lint", status=None) if a.title.startswith("W001")} == {
-        "resolved"
-    }
+    assert {a.status.value for a in alerts("workflow_lint", status=None) if a.title.startswith("W001")} == {"resolved"}
 
 
 def test_the_digest_is_sent_once_a_day_at_the_local_hour(stack, clock):
