@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from functions.wiring import runtime
 from shared.domain.alerts import Alert, AlertKind, TransitionRefused
-from shared.usecases import alerts
+from shared.usecases import alert_controls as alerts
 
 router = Router()
 PREFIX = "/v1/tenants/<tenant_id>"

@@ -21,7 +21,8 @@ from shared.adapters.dynamodb.workflows import WorkflowRepository
 from shared.adapters.stepfunctions import Executions
 from shared.clock import SystemClock
 from shared.domain.alerts import Alert, AlertKind, TransitionRefused
-from shared.usecases import alerts as usecases
+from shared.usecases import alert_controls as usecases
+from shared.usecases.alerts import AlertPorts
 from shared.usecases.runtime import Runtime
 
 _tables = [
@@ -45,7 +46,7 @@ def _runtime(core_table: str, ledger_table: str) -> Runtime:
         ledger=LedgerRepository(ledger_table, core_table),
         executions=Executions(""),
         clock=SystemClock(),
-        alerts=usecases.AlertPorts(alerts=AlertRepository(core_table), sent=SentLog(core_table)),
+        alerts=AlertPorts(alerts=AlertRepository(core_table), sent=SentLog(core_table)),
     )
 
 

@@ -8,14 +8,14 @@ message and run detectors in the scan; a message that could not be sent raises i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from shared.adapters import metrics
-from shared.domain.alerts import Alert, AlertKind, Candidate, acknowledge, ignore, reconcile, resolve
+from shared.domain.alerts import Alert, AlertKind, Candidate, reconcile, resolve
 from shared.domain.alerts.lints import lint_alerts
 from shared.domain.alerts.messages import (
     DUPLICATE_LOOKBACK,
@@ -45,10 +45,6 @@ SCANNED = frozenset(
     }
 )
 HOLD_RECHECK = timedelta(minutes=15)  # a held send looks at its breaker again this often
-
-
-class AlertNotFound(ChaseflowError):
-    """No alert with that id for the tenant."""
 
 
 @dataclass
@@ -142,7 +138,7 @@ def _with_execution_status(ports: AlertPorts, runs: Iterable[Any]) -> list[Any]:
     found = []
     for run in runs:
         if run.parking != "WAITING" and ports.executions is not None:
-            run = run.__class__(**{**run.__dict__, "execution_status": ports.executions.of(run.run_id, run.generation)})
+            run = replace(run, execution_status=ports.executions.of(run.run_id, run.generation))
         found.append(run)
     return found
 
@@ -171,63 +167,6 @@ def circuit_hold(
         return None
     note = "held by the circuit breaker: unusual volume, waiting for a person to confirm"
     return "deferred", {"retry_at": (now + HOLD_RECHECK).isoformat(), "note": note}
-
-
-def list_alerts(
-    rt: Runtime,
-    tenant_id: str,
-    *,
-    status: str | None = None,
-    workflow_id: str | None = None,
-    kind: str | None = None,
-) -> list[Alert]:
-    """The tenant's alerts, newest first; ``status="active"`` means open, acknowledged or ignored."""
-    found: list[Alert] = alert_ports(rt).alerts.all(tenant_id)
-    if status == "active":
-        found = [a for a in found if a.status.is_active]
-    elif status is not None:
-        found = [a for a in found if a.status.value == status]
-    if workflow_id is not None:
-        found = [a for a in found if a.workflow_id == workflow_id]
-    if kind is not None:
-        found = [a for a in found if a.kind.value == kind]
-    return sorted(found, key=lambda a: (a.last_seen_at, a.id), reverse=True)
-
-
-def get_alert(rt: Runtime, tenant_id: str, alert_id: str) -> Alert:
-    alert: Alert | None = alert_ports(rt).alerts.get(tenant_id, alert_id)
-    if alert is None:
-        raise AlertNotFound(alert_id)
-    return alert
-
-
-def acknowledge_alert(rt: Runtime, tenant_id: str, alert_id: str, by: str = "") -> Alert:
-    """Acknowledge; for an unusual-volume alert this is the confirmation that releases the workflow's breaker."""
-    alert = get_alert(rt, tenant_id, alert_id)
-    changed = acknowledge(alert, by, rt.clock.now())
-    _store(rt, changed, alert)
-    if alert.kind is AlertKind.UNUSUAL_VOLUME and alert.workflow_id is not None:
-        tenant = rt.ledger.tenant(tenant_id)
-        zone = tenant.timezone if tenant else "UTC"
-        day = local_date(rt.clock.now(), zone).isoformat()
-        alert_ports(rt).alerts.confirm(tenant_id, alert.workflow_id, day, by or "api", rt.clock.now())
-    return changed
-
-
-def ignore_alert(rt: Runtime, tenant_id: str, alert_id: str, reason: str) -> Alert:
-    alert = get_alert(rt, tenant_id, alert_id)
-    changed = ignore(alert, reason, rt.clock.now())
-    _store(rt, changed, alert)
-    return changed
-
-
-def _store(rt: Runtime, changed: Alert, read: Alert) -> None:
-    if changed is not read and not alert_ports(rt).alerts.write(changed, read):
-        raise ConcurrentChange(f"alert {read.id} changed meanwhile; read it again")
-
-
-class ConcurrentChange(ChaseflowError):
-    """The alert changed between reading and writing it (a scan refreshed it): try again."""
 
 
 def after_message(rt: Runtime, run: Any, node: Any, key: str, outcome: str, detail: dict[str, Any]) -> None:
