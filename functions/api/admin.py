@@ -88,7 +88,9 @@ def post_reschedule(tenant_id: str, workflow_id: str, body: RescheduleBody) -> R
 
 @app.get(f"{PREFIX}/workflows")
 def get_workflows(tenant_id: str) -> Response[str]:
-    return _json(200, {"workflows": [w.model_dump(mode="json") for w in controls.list_workflows(runtime(), tenant_id)]})
+    rt = runtime()
+    workflows = [w.model_dump(mode="json") for w in controls.list_workflows(rt, tenant_id)]
+    return _json(200, {"workflows": workflows, "alerts": alert_routes.by_workflow(rt, tenant_id)})
 
 
 @app.put(f"{PREFIX}/workflows/<workflow_id>")

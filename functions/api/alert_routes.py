@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.wiring import runtime
 from shared.domain.alerts import Alert, AlertKind, TransitionRefused
 from shared.usecases import alert_controls as alerts
+from shared.usecases.runtime import Runtime
 
 router = Router()
 PREFIX = "/v1/tenants/<tenant_id>"
@@ -53,6 +54,15 @@ def post_acknowledge(tenant_id: str, alert_id: str, body: AcknowledgeBody | None
 @router.post(f"{PREFIX}/alerts/<alert_id>/ignore")
 def post_ignore(tenant_id: str, alert_id: str, body: IgnoreBody) -> Response[str]:
     return _json(200, _alert(alerts.ignore_alert(runtime(), tenant_id, alert_id, body.reason)))
+
+
+def by_workflow(rt: Runtime, tenant_id: str) -> dict[str, list[dict[str, str]]]:
+    """The active alerts listed with the workflows: workflow id → its alerts (id, kind, level, title)."""
+    listed: dict[str, list[dict[str, str]]] = {}
+    for alert in alerts.list_alerts(rt, tenant_id, status="active"):
+        summary = {"id": alert.id, "kind": alert.kind.value, "level": alert.level.value, "title": alert.title}
+        listed.setdefault(alert.workflow_id or "*", []).append(summary)
+    return listed
 
 
 def refused(error: Exception) -> Response[str]:

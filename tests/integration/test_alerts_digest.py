@@ -39,6 +39,8 @@ def test_overlapping_workflows_saved_through_the_api_raise_lint_alerts_until_one
     assert sorted(a.workflow_id for a in overlaps) == ["overdue-copy", "overdue-reminder"]
     status, body = api(stack, "GET", "/alerts", query={"workflow_id": "overdue-copy", "kind": "workflow_lint"})
     assert status == 200 and "W001 overlapping-filters" in [a["title"] for a in body["alerts"]]
+    listed = api(stack, "GET", "/workflows")[1]["alerts"]
+    assert "W001 overlapping-filters" in [a["title"] for a in listed["overdue-reminder"]]
     # WHEN the copy is deactivated
     assert api(stack, "POST", "/workflows/overdue-copy/deactivate")[0] == 200
     # THEN the overlap alerts are resolved
