@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from functions.env import Settings, settings
 from shared.adapters.dynamodb.actions import ActionLog
+from shared.adapters.dynamodb.alerts import AlertRepository
 from shared.adapters.dynamodb.cache import clear_all
 from shared.adapters.dynamodb.consents import ConsentRepository
 from shared.adapters.dynamodb.ledger import LedgerRepository
 from shared.adapters.dynamodb.runs import RunRepository
+from shared.adapters.dynamodb.sent_log import SentLog
 from shared.adapters.dynamodb.templates import TemplateRepository
 from shared.adapters.dynamodb.workflows import WorkflowRepository
 from shared.adapters.eventbridge import EventPublisher
+from shared.adapters.execution_status import ExecutionStatus
 from shared.adapters.lambda_invoke import Invoker
 from shared.adapters.secrets import WebhookSecrets
 from shared.adapters.ses import SesMailer
@@ -19,6 +22,7 @@ from shared.adapters.sms import EndUserMessagingSms, SmsSender
 from shared.adapters.stepfunctions import Executions
 from shared.clock import Clock, SystemClock
 from shared.local import fake_sms
+from shared.usecases.alerts import AlertPorts
 from shared.usecases.messages import Messenger
 from shared.usecases.runtime import Runtime
 
@@ -32,6 +36,7 @@ def runtime() -> Runtime:
         config = settings()
         ledger = LedgerRepository(config.ledger_table, config.core_table)
         actions = ActionLog(config.core_table)
+        mailer = SesMailer(config.ses_configuration_set)
         _runtime = Runtime(
             runs=RunRepository(config.core_table),
             workflows=WorkflowRepository(config.core_table),
@@ -45,10 +50,16 @@ def runtime() -> Runtime:
             messenger=Messenger(
                 templates=TemplateRepository(config.core_table),
                 ledger=ledger,
-                mailer=SesMailer(config.ses_configuration_set),
+                mailer=mailer,
                 texter=_sms_sender(config),
                 consents=ConsentRepository(config.core_table),
                 actions=actions,
+            ),
+            alerts=AlertPorts(
+                alerts=AlertRepository(config.core_table),
+                sent=SentLog(config.core_table),
+                executions=ExecutionStatus(config.state_machine_arn),
+                mailer=mailer,
             ),
         )
     return _runtime

@@ -12,16 +12,19 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from functions.api import alert_routes
 from functions.wiring import runtime
 from shared.domain.engine.run import RunState
 from shared.domain.lints import Lint
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.loading import WorkflowInvalid
 from shared.errors import RunChanged
-from shared.observability import logger
+from shared.observability import logger, metrics
 from shared.usecases import controls
 
 app = APIGatewayHttpResolver(enable_validation=True)
+app.include_router(alert_routes.router)
+app.exception_handler(list(alert_routes.REFUSALS))(alert_routes.refused)
 PREFIX = "/v1/tenants/<tenant_id>"
 
 
@@ -62,12 +65,15 @@ def post_pause(tenant_id: str, run_id: str, body: PauseBody) -> Response[str]:
 
 
 @app.post(f"{PREFIX}/runs/<run_id>/<control>")
-def post_control(tenant_id: str, run_id: str, control: Literal["resume", "stop", "run-now", "skip"]) -> Response[str]:
+def post_control(
+    tenant_id: str, run_id: str, control: Literal["resume", "stop", "run-now", "skip", "retry"]
+) -> Response[str]:
     operation = {
         "resume": controls.resume_run,
         "stop": controls.stop_run,
         "run-now": controls.run_now,
         "skip": controls.skip_node,
+        "retry": controls.retry_run,
     }[control]
     return _json(200, _run(operation(runtime(), tenant_id, run_id)))
 
@@ -86,7 +92,9 @@ def post_reschedule(tenant_id: str, workflow_id: str, body: RescheduleBody) -> R
 
 @app.get(f"{PREFIX}/workflows")
 def get_workflows(tenant_id: str) -> Response[str]:
-    return _json(200, {"workflows": [w.model_dump(mode="json") for w in controls.list_workflows(runtime(), tenant_id)]})
+    rt = runtime()
+    workflows = [w.model_dump(mode="json") for w in controls.list_workflows(rt, tenant_id)]
+    return _json(200, {"workflows": workflows, "alerts": alert_routes.by_workflow(rt, tenant_id)})
 
 
 @app.put(f"{PREFIX}/workflows/<workflow_id>")
@@ -146,6 +154,7 @@ def _json(status: int, body: dict[str, Any]) -> Response[str]:
     return Response(status, "application/json", json.dumps(body))
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -8,10 +8,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.wiring import runtime
 from shared.errors import PermanentError
 from shared.events.ses import ses_events
-from shared.observability import logger
+from shared.observability import logger, metrics
 from shared.usecases.deliverability import on_ses_events
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     rt = runtime()

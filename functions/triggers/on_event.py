@@ -6,10 +6,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.wiring import runtime
 from shared.events.contracts import parse_detail
-from shared.observability import logger
+from shared.observability import logger, metrics
 from shared.usecases.enrol import handle_event
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True, correlation_id_path="id")
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     domain_event = parse_detail(event["detail-type"], event["detail"])

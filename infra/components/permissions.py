@@ -55,6 +55,13 @@ def _sfn(fn: lambda_.Function, w: Wiring) -> dict[str, str]:
     return {"STATE_MACHINE_ARN": w.state_machine_arn}
 
 
+def _sfn_read(fn: lambda_.Function, w: Wiring) -> dict[str, str]:
+    # the alert scan tells a failed execution from a running one; it never starts, stops or resumes one
+    executions = w.arn("states", "execution", f"{w.state_machine_name}:*", cdk.ArnFormat.COLON_RESOURCE_NAME)
+    _allow(fn, ["states:DescribeExecution"], [executions])
+    return {"STATE_MACHINE_ARN": w.state_machine_arn}
+
+
 def _ses(fn: lambda_.Function, w: Wiring) -> dict[str, str]:
     # the tenant's sender identity (domain or address) is verified in this account; sends go through our set only
     _allow(
@@ -104,6 +111,7 @@ def _invoke_sweep(fn: lambda_.Function, w: Wiring) -> dict[str, str]:
 
 GRANTS: dict[str, Grant] = {
     "sfn": _sfn,
+    "sfn_read": _sfn_read,
     "ses": _ses,
     "sms": _sms,
     "events": _events,

@@ -86,6 +86,7 @@ _control("resume", "Resume a paused run.")
 _control("stop", "Stop a run for good (it never acts again).")
 _control("run-now", "Run a waiting run's next step now.")
 _control("skip", "Skip the node the run is in.")
+_control("retry", "Start a failed run again where it stood, once the cause is fixed.")
 
 
 @admin.command()

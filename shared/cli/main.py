@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from shared.cli.admin import admin
+from shared.cli.alerts import alerts_group
 from shared.cli.dead_letters import dead_letters
 from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
 from shared.domain.explain import explain
@@ -295,6 +296,7 @@ def _counts(counts: dict[str, int]) -> str:
 
 main.add_command(admin)
 main.add_command(dead_letters)
+main.add_command(alerts_group)
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.domain.alerts.settings import AlertSettings
 from shared.domain.ledger.models import CountryCode, CurrencyCode
 
 
@@ -30,6 +31,7 @@ class TenantSettings(BaseModel):
     list_unsubscribe: bool = Field(default=False, description="add List-Unsubscribe headers to emails")
     max_emails_per_day: int | None = Field(default=None, ge=1, description="per customer, across all workflows")
     max_emails_per_week: int | None = Field(default=None, ge=1)
+    alerts: AlertSettings = Field(default_factory=AlertSettings, description="digest recipients, alert thresholds")
 
     @field_validator("timezone")
     @classmethod

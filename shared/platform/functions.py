@@ -35,6 +35,7 @@ NEEDS = {
     "events": "EVENT_BUS_NAME; events:PutEvents on the custom bus",
     "webhook_secrets": "STAGE; secretsmanager:GetSecretValue on chaseflow/<stage>/tenants/* only",
     "invoke_sweep": "SWEEP_FUNCTION_ARN; lambda:InvokeFunction on the sweep function",
+    "sfn_read": "STATE_MACHINE_ARN; states:DescribeExecution on the enrolment executions (the alert scan)",
 }
 
 # EventBridge rule targets retry a failed delivery this often, then dead-letter it (the CDK app and the local stack)
@@ -108,11 +109,14 @@ ADMIN = FunctionSpec(
     api_routes=(
         f"GET {_ADMIN}/customers/{{customer_id}}/enrolments",
         f"GET {_ADMIN}/workflows/{{workflow_id}}/nodes/{{node_id}}/runs",
-        f"POST {_ADMIN}/runs/{{run_id}}/{{control}}",  # pause, resume, stop, run-now, skip
+        f"POST {_ADMIN}/runs/{{run_id}}/{{control}}",  # pause, resume, stop, run-now, skip, retry
         f"GET {_ADMIN}/runs/{{run_id}}/explain",
         f"GET {_ADMIN}/workflows",
         f"PUT {_ADMIN}/workflows/{{workflow_id}}",
         f"POST {_ADMIN}/workflows/{{workflow_id}}/{{operation}}",  # reschedule, duplicate, activate, deactivate
+        f"GET {_ADMIN}/alerts",  # ?status=&workflow_id=&kind=
+        f"GET {_ADMIN}/alerts/{{alert_id}}",
+        f"POST {_ADMIN}/alerts/{{alert_id}}/{{transition}}",  # acknowledge, ignore
     ),
     needs=frozenset({"sfn"}),
 )
@@ -127,6 +131,25 @@ ON_DELIVERY_EVENT = FunctionSpec(
     needs=frozenset({"events"}),
 )
 
+ALERTS_SCAN = FunctionSpec(
+    key="alerts_scan",
+    handler="functions.alerts.scan.handler",
+    description="Run the alert detectors (lints, duplicates, deliverability, send failures, stuck runs, volume)",
+    schedule="rate(15 minutes)",
+    timeout_s=300,
+    tables=("core", "ledger"),
+    needs=frozenset({"sfn_read"}),
+)
+DIGEST = FunctionSpec(
+    key="digest",
+    handler="functions.alerts.digest.handler",
+    description="Email each tenant's admins the daily digest of open alerts at their local digest hour",
+    schedule="cron(0 * * * ? *)",  # hourly: each tenant is sent at its own local hour
+    timeout_s=120,
+    tables=("core", "ledger"),
+    needs=frozenset({"ses"}),
+)
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     ON_EVENT,
     ADVANCE,
@@ -137,6 +160,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     WEBHOOKS,
     ON_DELIVERY_EVENT,
     ADMIN,
+    ALERTS_SCAN,
+    DIGEST,
 )
 STATE_MACHINE_FUNCTIONS = {
     "AdvanceFunctionArn": ADVANCE,

@@ -18,6 +18,7 @@ from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.nodes import MESSAGE_NODES, Action, CreateTask, Node
 from shared.errors import PermanentError
+from shared.usecases import alerts
 from shared.usecases.advance import advance, loop_fields
 from shared.usecases.runtime import Runtime
 
@@ -55,6 +56,7 @@ def act(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
     else:
         outcome, detail = _perform(rt, workflow, run, node, view, tenant, key, action, now)
         rt.actions.complete(tenant_id, marker, outcome, detail)
+        alerts.after_message(rt, run, node, key, outcome, detail)
     decision = Decision(DecisionKind.ACT, "act", "", node.id, run.node_entered_at, action_key=key)
     retry_at = datetime.fromisoformat(detail["retry_at"]) if detail.get("retry_at") else None
     run = after_action(
@@ -108,6 +110,8 @@ def _perform(
     if isinstance(node, MESSAGE_NODES):
         if rt.messenger is None:
             raise PermanentError("no messenger is configured for this runtime")
+        if (held := alerts.circuit_hold(rt, tenant, workflow.id, now)) is not None:
+            return held
         result: tuple[ActionOutcome, dict[str, Any]] = rt.messenger.send(
             workflow, run, node, view, tenant, key, action, now
         )

@@ -16,6 +16,7 @@ from shared.domain.engine.progress import after_decision, stop
 from shared.domain.engine.run import RunState
 from shared.domain.levels import Level
 from shared.errors import PermanentError
+from shared.usecases.observed import decision_metrics
 from shared.usecases.runtime import Runtime
 
 logger = Logger(child=True)
@@ -43,6 +44,7 @@ def advance(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         raise PermanentError(f"run {run_id}: its workflow version, tenant or customer is missing")
     decision = evaluate(workflow, run, view, now, tenant)
     run = after_decision(run, decision, now)
+    decision_metrics(decision)
     logger.info(
         "decided",
         extra={

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
 
+from shared.adapters import metrics
 from shared.domain.engine import progress
-from shared.domain.engine.run import RunState
+from shared.domain.engine.run import RunState, RunStatus
 from shared.domain.explain import Explanation, explain
 from shared.domain.ledger.models import LedgerRecord
 from shared.domain.ledger.views import CustomerLedger, Ledger
@@ -22,6 +23,7 @@ from shared.domain.lints import Lint, lint_workflow
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.loading import Problem, WorkflowInvalid, load_workflow
 from shared.errors import ChaseflowError, RunChanged
+from shared.usecases import alerts
 from shared.usecases.enrol import resume
 from shared.usecases.runtime import Runtime
 
@@ -52,7 +54,9 @@ def waiting_in(rt: Runtime, tenant_id: str, workflow_id: str, node_id: str) -> l
 
 def pause_run(rt: Runtime, tenant_id: str, run_id: str, until: datetime | None, note: str = "") -> RunState:
     """Hold the run until ``until`` (indefinitely when None); it re-parks until then."""
-    return _control(rt, tenant_id, run_id, "pause", lambda r: progress.pause(r, until, note))
+    paused = _control(rt, tenant_id, run_id, "pause", lambda r: progress.pause(r, until, note))
+    metrics.port().count("RunsPaused")
+    return paused
 
 
 def resume_run(rt: Runtime, tenant_id: str, run_id: str) -> RunState:
@@ -83,6 +87,22 @@ def stop_run(rt: Runtime, tenant_id: str, run_id: str, reason: str = "stopped_by
     run = _control(rt, tenant_id, run_id, "stop", lambda r: progress.stop(r, rt.clock.now(), reason), wake=False)
     rt.executions.stop(run)
     resume(rt, tenant_id, run_id)
+    return run
+
+
+def retry_run(rt: Runtime, tenant_id: str, run_id: str) -> RunState:
+    """Start a failed run again at the node where it failed, in a new execution (its next generation), once the
+    cause is fixed. Refused when the run did not fail, or when its record was enrolled again since."""
+    stored = rt.runs.get(tenant_id, run_id)
+    if stored is None:
+        raise NotFound(f"run {run_id}")
+    if stored.state.status is not RunStatus.FAILED:
+        raise RunFinished(f"run {run_id} is {stored.state.status.value}: only a failed run can be retried")
+    run = progress.reopen(stored.state)
+    if not rt.runs.reopen(run, revision=stored.revision):
+        raise RunFinished(f"run {run_id}: its record was enrolled again since it failed")
+    rt.executions.start(run)
+    logger.info("run controlled", extra={"control": "retry", "run_id": run_id, "generation": run.generation})
     return run
 
 
@@ -140,6 +160,7 @@ def save_workflow(
         raise WorkflowInvalid("definition", [Problem("id", f"must be '{workflow_id}', the id in the path")])
     lints = lint_workflow(workflow, rt.workflows.all(tenant_id))
     stored: Workflow = rt.workflows.save(tenant_id, workflow)
+    alerts.on_workflows_changed(rt, tenant_id)  # lint alerts follow the active workflows
     logger.info("workflow saved", extra={"workflow_id": stored.id, "version": stored.version, "lints": len(lints)})
     return stored, lints
 

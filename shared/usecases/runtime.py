@@ -41,3 +41,4 @@ class Runtime:
     sweeper: Any = None  # invokes the sweep function asynchronously (shared.adapters.lambda_invoke.Invoker)
     publisher: PublisherPort | None = None  # domain events onto the bus (shared.adapters.eventbridge)
     secrets: SecretsPort | None = None  # tenants' webhook secrets (shared.adapters.secrets)
+    alerts: Any = None  # alert repository, sent log, execution status, digest mailer (shared.usecases.alerts)

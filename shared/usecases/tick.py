@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from shared.usecases.enrol import resume
+from shared.usecases.observed import check_volume_in_tick, scheduler_lag
 from shared.usecases.recovery import recover
 from shared.usecases.runtime import Runtime
 from shared.usecases.sweep import plan
@@ -19,7 +20,7 @@ def tick(rt: Runtime, tenant_ids: list[str] | None = None) -> dict[str, int]:
     shards = plan(rt, tenants)
     for shard in shards:
         rt.sweeper.invoke_async(shard.to_payload())
-    resumed = recovered = 0
+    resumed, recovered, lagging = 0, 0, []
     for tenant_id in tenants:
         for stored in rt.runs.due(tenant_id, now):
             if stored.parking == "RESUMING":
@@ -27,6 +28,10 @@ def tick(rt: Runtime, tenant_ids: list[str] | None = None) -> dict[str, int]:
                 recovered += 1
             elif resume(rt, tenant_id, stored.state.run_id):
                 resumed += 1
+            elif stored.next_run_at:
+                lagging.append(stored.next_run_at)
+        check_volume_in_tick(rt, tenant_id)
+    scheduler_lag(now, lagging)
     logger.info(
         "tick", extra={"resumed": resumed, "recovered": recovered, "sweeps": len(shards), "now": now.isoformat()}
     )

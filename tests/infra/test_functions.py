@@ -12,6 +12,7 @@ from tests.infra.conftest import STAGE, functions_by_key, properties, resources
 
 ENV_OF_NEED = {
     "sfn": {"STATE_MACHINE_ARN"},
+    "sfn_read": {"STATE_MACHINE_ARN"},
     "ses": {"SES_CONFIGURATION_SET"},
     "events": {"EVENT_BUS_NAME"},
     "webhook_secrets": {"STAGE"},

@@ -4,10 +4,12 @@ an execution that failed (the run says so)."""
 from datetime import timedelta
 
 import boto3
+import pytest
 
 from functions import wiring
 from shared.domain.engine.run import RunStatus
 from shared.platform.statemachine import execution_name
+from shared.usecases import controls
 from tests.integration.conftest import wait_for
 from tests.integration.test_controls import stored, waiting_a_week
 from tests.integration.test_runtime_flow import tasks, tick
@@ -55,10 +57,11 @@ def test_a_run_whose_execution_ended_under_it_restarts_in_a_new_generation(stack
     assert len(tasks()) == 2
 
 
-def test_a_failing_execution_marks_its_run_failed(stack, clock):
+def test_a_failing_execution_marks_its_run_failed_and_a_retry_after_the_fix_goes_on(stack, clock):
     # GIVEN a parked run whose customer the ERP deleted from the mirror behind our back (advance cannot go on)
     run_id = waiting_a_week(stack, clock)
     run = stored(run_id).state
+    customer = wiring.runtime().ledger.view("acme-uk", run.customer_id).customer
     boto3.resource("dynamodb").Table(stack.tables["ledger"]).delete_item(
         Key={"pk": f"T#acme-uk#C#{run.customer_id}", "sk": f"customer#{run.customer_id}"}
     )
@@ -71,3 +74,14 @@ def test_a_failing_execution_marks_its_run_failed(stack, clock):
     assert failed.state.end_reason == "failed: PermanentError"
     assert "missing" in failed.state.history[-1].detail and failed.next_run_at is None
     assert tick(stack)["resumed"] == 0
+    # WHEN the ERP sends the customer again and a person retries the run
+    rt = wiring.runtime()
+    rt.ledger.put(customer, force=True)
+    retried = controls.retry_run(rt, "acme-uk", run_id)
+    # THEN it goes on from the node where it failed, in its next generation: the second call, and the end
+    assert (retried.status, retried.generation) == (RunStatus.ACTIVE, 1)
+    wait_for(lambda: stored(run_id).state.status is RunStatus.COMPLETED)
+    assert len(tasks()) == 2
+    # AND a run that did not fail cannot be retried
+    with pytest.raises(controls.RunFinished):
+        controls.retry_run(rt, "acme-uk", run_id)

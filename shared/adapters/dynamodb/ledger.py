@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from shared.adapters.dynamodb.cache import TENANTS
 from shared.adapters.dynamodb.client import table
+from shared.adapters.dynamodb.sent_log import SentLog
 from shared.domain.ledger.models import LEDGER_MODELS, Customer, LedgerRecord
 from shared.domain.ledger.views import CustomerLedger, Ledger
 from shared.domain.tenant import TenantSettings
@@ -29,6 +30,7 @@ class LedgerRepository:
     def __init__(self, ledger_table: str, core_table: str) -> None:
         self._table = table(ledger_table)
         self._core = table(core_table)
+        self._sent_log = SentLog(core_table)  # the alerts' index of messages, counters and metrics
 
     def put(self, record: LedgerRecord, *, force: bool = False, announces: tuple[str, ...] = ()) -> bool:
         """Store the record unless we hold a newer version (``force``: a change the engine made itself, such
@@ -51,14 +53,16 @@ class LedgerRepository:
             item["updated_at"] = record.updated_at.isoformat()
             condition |= Attr("updated_at").not_exists() | Attr("updated_at").lt(item["updated_at"])
         if force:
-            self._table.put_item(Item=item)
+            old = self._table.put_item(Item=item, ReturnValues="ALL_OLD").get("Attributes")
+            self._sent_log.observe(record, old)
             return True
         try:
-            self._table.put_item(Item=item, ConditionExpression=condition)
+            old = self._table.put_item(Item=item, ConditionExpression=condition, ReturnValues="ALL_OLD")
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
             raise
+        self._sent_log.observe(record, old.get("Attributes"))
         return True
 
     def get(self, tenant_id: str, kind: str, record_id: str) -> LedgerRecord | None:

@@ -233,6 +233,41 @@ class RunRepository:
         if run.status.is_final:
             self._table.delete_item(Key={"pk": _marker_pk(run), "sk": "ACTIVE"})
 
+    def reopen(self, run: RunState, *, revision: int) -> bool:
+        """Store a failed run made active again, taking its record's enrolment marker back; False when the record
+        was enrolled again meanwhile (its new run holds the marker). Raises ``RunChanged`` as ``save`` does."""
+        marker = {"pk": _marker_pk(run), "sk": "ACTIVE", "run_id": run.run_id}
+        item = self._item(run, parking=None) | {"revision": revision + 1}
+        client = self._table.meta.client
+        try:
+            client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": marker,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": item,
+                            "ConditionExpression": "revision = :read",
+                            "ExpressionAttributeValues": {":read": revision},
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                raise RunChanged(f"run {run.run_id} changed since revision {revision}") from error
+            return False
+        return True
+
     def reschedule(self, run: StoredRun, new_time: datetime) -> bool:
         """Move a waiting run's due time; False when it stopped waiting (or moved) since it was read."""
         try:

@@ -115,6 +115,22 @@ def fail(run: RunState, now: datetime, error: str, cause: str) -> RunState:
     )
 
 
+def reopen(run: RunState) -> RunState:
+    """A failed run, active again in its next generation at the node where it failed (the cause is fixed)."""
+    if run.status is not RunStatus.FAILED:
+        raise ValueError(f"only a failed run can be retried; run {run.run_id} is {run.status.value}")
+    return run.model_copy(
+        update={
+            "status": RunStatus.ACTIVE,
+            "ended_at": None,
+            "end_reason": None,
+            "generation": run.generation + 1,
+            "attempt": 0,
+            "retry_at": None,
+        }
+    )
+
+
 def run_now(run: RunState) -> RunState:
     """Skip the current wait or send time; the window, pause and stop rules still apply."""
     _require_active(run)
