@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
+from shared.cli.local import local
 from shared.domain.explain import explain
 from shared.domain.filters.catalogue import CATALOGUE
 from shared.domain.forecast.simulation import forecast
@@ -290,6 +291,8 @@ def _one_workflow(path: Path) -> Workflow:
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
 
+
+main.add_command(local)
 
 if __name__ == "__main__":
     main()

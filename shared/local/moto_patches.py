@@ -177,3 +177,11 @@ def patched() -> Iterator[None]:
     finally:
         if not already_applied:
             remove()
+
+
+@contextlib.contextmanager
+def handlers_quiet() -> Iterator[None]:
+    """No in-process handler runs while the block holds this (the local runtime snapshots its tables here, so a
+    snapshot never holds half of one invocation's writes)."""
+    with _ENVIRONMENT_LOCK:
+        yield
