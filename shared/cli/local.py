@@ -59,7 +59,7 @@ def local(
     if invalid or bad_templates:
         raise click.ClickException("; ".join(str(e) for e in [*invalid, *bad_templates]))
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    logging.getLogger("chaseflow.local").setLevel(logging.INFO)
+    logging.getLogger("chaseflow-local").setLevel(logging.INFO)
     # the functions' log level: Powertools reads it from the environment when they are imported
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "INFO" if verbose else "WARNING")
     from shared.local.server import LocalRuntime  # moto is imported only by this command

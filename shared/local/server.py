@@ -34,7 +34,7 @@ from shared.local.stack import REGION, LocalStack, provision
 from shared.local.state import ChangeCounter, StateDir, capture, restore
 from shared.usecases.recover import restart_unfinished
 
-logger = logging.getLogger("chaseflow.local")
+logger = logging.getLogger("chaseflow-local")
 PROCESS_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "local",  # moto answers every call: nothing may reach a real account
     "AWS_SECRET_ACCESS_KEY": "local",
@@ -99,7 +99,7 @@ class LocalRuntime:
         self._spawn("saver", self._save_loop)
         if self._tick_every_s:
             self._spawn("scheduler", self._tick_loop)
-        logger.info("local runtime started", extra={"url": self.url, "restarted_runs": len(self.restarted)})
+        logger.info("local runtime serving %s", self.url)
 
     def stop(self) -> None:
         self._stopping.set()
