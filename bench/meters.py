@@ -49,16 +49,25 @@ class CallCounter:
 
     def __init__(self, session: Any, switch: Switch) -> None:
         self.calls: Counter[str] = Counter()
+        self.seconds: Counter[str] = Counter()  # time spent in each operation (moto's emulation, in-process)
         self.events_put = 0
         self._switch = switch
         self._lock = threading.Lock()
         session.events.register("before-call", self._count)
+        session.events.register("after-call", self._timed)
         session.events.register("before-parameter-build.events.PutEvents", self._count_entries)
 
-    def _count(self, model: Any, **_: Any) -> None:
+    def _count(self, model: Any, context: dict[str, Any], **_: Any) -> None:
         if self._switch.active():
+            context["bench_started"] = time.perf_counter()
             with self._lock:
                 self.calls[f"{model.service_model.service_name}.{model.name}"] += 1
+
+    def _timed(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+        started = context.get("bench_started")
+        if started is not None and self._switch.active():
+            with self._lock:
+                self.seconds[f"{model.service_model.service_name}.{model.name}"] += time.perf_counter() - started
 
     def _count_entries(self, params: dict[str, Any], **_: Any) -> None:
         if self._switch.active():

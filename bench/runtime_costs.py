@@ -50,7 +50,7 @@ TEMPLATE = (
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--enrolments", type=int, default=20)
+    parser.add_argument("--enrolments", type=int, default=10)
     args = parser.parse_args()
     for key, value in {
         "AWS_ACCESS_KEY_ID": "testing",
