@@ -74,7 +74,7 @@ def local(
         if tenant_id:
             given = {"timezone": timezone, "country": country, "currency": currency}
             settings = runtime.tenant_settings(tenant_id, {k: v for k, v in given.items() if v})
-            _, secret_file = runtime.register_tenant(settings, secret)
+            chosen, secret_file = runtime.register_tenant(settings, secret)
             settings_file = template_paths[0] if template_paths else None
             runtime.load_definitions(
                 tenant_id,
@@ -82,7 +82,7 @@ def local(
                 templates,
                 load_template_settings(None, settings_file) if settings_file else None,
             )
-            click.echo(_banner(runtime.url, settings, secret_file, len(workflows), len(templates)))
+            click.echo(_banner(runtime.url, settings, chosen, secret_file, len(workflows), len(templates)))
         else:
             click.echo(f"Serving {runtime.url} (no --tenant given: tenants registered before keep their secrets)")
         _wait_for_signal()
@@ -103,7 +103,7 @@ def _wait_for_signal() -> None:
         pass
 
 
-def _banner(url: str, tenant: TenantSettings, secret_file: Path, workflows: int, templates: int) -> str:
+def _banner(url: str, tenant: TenantSettings, secret: str, secret_file: Path, workflows: int, templates: int) -> str:
     routes = [f"    {key.replace(' ', ' ' + url, 1)}" for spec in FUNCTIONS for key in spec.api_routes]
     records = f"{url}/v1/tenants/{tenant.tenant_id}/records"
     return "\n".join(
@@ -112,7 +112,8 @@ def _banner(url: str, tenant: TenantSettings, secret_file: Path, workflows: int,
             f"{templates} template(s) loaded. The scheduler ticks every minute. Ctrl-C stops.",
             "Routes:",
             *routes,
-            f"Webhook secret: {secret_file}. Sign each request (HMAC-SHA256 of '<timestamp>.<body>'):",
+            f"Webhook secret: {secret} (kept in {secret_file}).",
+            "Sign each request: v1= and the hex HMAC-SHA256 of '<timestamp>.<body>', e.g.",
             f"    SECRET=$(cat {secret_file}); TS=$(date +%s); BODY='{{\"records\": []}}'",
             '    SIG=$(printf \'%s.%s\' "$TS" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed \'s/^.*= //\')',
             f"    curl -sS {records} -H 'content-type: application/json' \\",

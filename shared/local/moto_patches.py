@@ -160,6 +160,10 @@ def apply() -> None:
             setattr(owner, name, replacement)
 
 
+def applied() -> bool:
+    return bool(_ORIGINALS)
+
+
 def remove() -> None:
     """Restore moto's original methods (a no-op when the patches are not applied)."""
     for owner, name, _ in _PATCHES:

@@ -66,6 +66,7 @@ class LocalRuntime:
         self._saved_version = -1
         self._saved_environment: dict[str, str | None] = {}
         self._mock: Any = None
+        self._patched_here = False
         self._server: ThreadingHTTPServer | None = None
         self._counter: ChangeCounter | None = None
         self.stack: LocalStack | None = None
@@ -82,6 +83,7 @@ class LocalRuntime:
         self._set_environment(PROCESS_ENVIRONMENT)
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
+        self._patched_here = not moto_patches.applied()
         moto_patches.apply()
         dynamodb_client.reset()
         self.stack = provision(self._prefix)
@@ -112,7 +114,8 @@ class LocalRuntime:
         self.save()
         wiring.override()
         dynamodb_client.reset()
-        moto_patches.remove()
+        if self._patched_here:
+            moto_patches.remove()
         self._mock.stop()
         for key, value in self._saved_environment.items():
             if value is None:
