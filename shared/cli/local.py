@@ -63,10 +63,14 @@ def local(
     # the functions' log level: Powertools reads it from the environment when they are imported
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "INFO" if verbose else "WARNING")
     from shared.local.server import LocalRuntime  # moto is imported only by this command
+    from shared.local.state import StateDirBusy
 
     runtime = LocalRuntime(state_dir, host=host, port=port)
     click.echo(f"Starting on emulated AWS; state in {state_dir} …")
-    runtime.start()
+    try:
+        runtime.start()
+    except (StateDirBusy, OSError) as error:  # the directory is in use, or the port is taken
+        raise click.ClickException(str(error)) from None
     try:
         if runtime.restored_items:
             restarted = len(runtime.restarted)

@@ -66,6 +66,7 @@ class LocalRuntime:
         self._saved_version = -1
         self._saved_environment: dict[str, str | None] = {}
         self._mock: Any = None
+        self.api: HttpApi | None = None
         self._patched_here = False
         self._server: ThreadingHTTPServer | None = None
         self._counter: ChangeCounter | None = None
@@ -80,6 +81,18 @@ class LocalRuntime:
         return f"http://{host!s}:{port}"
 
     def start(self) -> None:
+        """Bind the port and lock the state directory first (a busy port or a second process fails at once), then
+        provision, restore, restart the unfinished runs and serve."""
+        self.state.lock()
+        self._server = ThreadingHTTPServer((self._host, self._port), _handler(self))
+        try:
+            self._start()
+        except BaseException:
+            self._server.server_close()
+            self._stop_aws()
+            raise
+
+    def _start(self) -> None:
         self._set_environment(PROCESS_ENVIRONMENT)
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
@@ -96,7 +109,8 @@ class LocalRuntime:
         self.restarted = restart_unfinished(wiring.runtime())
         self.settle()
         self.save()
-        self._server = ThreadingHTTPServer((self._host, self._port), _handler(HttpApi(self.stack.functions)))
+        self.api = HttpApi(self.stack.functions)
+        assert self._server is not None
         self._spawn("http", self._server.serve_forever)
         self._spawn("saver", self._save_loop)
         if self._tick_every_s:
@@ -112,11 +126,17 @@ class LocalRuntime:
             thread.join(timeout=30)
         self.settle()
         self.save()
+        self._stop_aws()
+
+    def _stop_aws(self) -> None:
         wiring.override()
         dynamodb_client.reset()
         if self._patched_here:
             moto_patches.remove()
-        self._mock.stop()
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+        self.state.unlock()
         for key, value in self._saved_environment.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -225,7 +245,7 @@ class LocalRuntime:
             os.environ[key] = value
 
 
-def _handler(api: HttpApi) -> type[BaseHTTPRequestHandler]:
+def _handler(runtime: LocalRuntime) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -236,7 +256,10 @@ def _handler(api: HttpApi) -> type[BaseHTTPRequestHandler]:
             request = HttpRequest(
                 self.command, self.path, list(self.headers.items()), body, self.client_address[0], self.request_version
             )
-            response = api.handle(request)
+            if runtime.api is None:  # bound, not serving yet
+                self.send_error(503, "starting")
+                return
+            response = runtime.api.handle(request)
             self.send_response(response.status)
             for name, value in response.headers.items():
                 self.send_header(name, value)

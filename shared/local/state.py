@@ -10,13 +10,14 @@ was sent), the dead-letter queue.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import boto3
 
@@ -29,10 +30,31 @@ WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWrit
 SECRET_WRITES = {"CreateSecret", "PutSecretValue", "UpdateSecret", "DeleteSecret"}
 
 
+class StateDirBusy(RuntimeError):
+    """Another process holds the state directory."""
+
+
 class StateDir:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.snapshot_file = path / "state.json"
+        self._lock_file: TextIO | None = None
+
+    def lock(self) -> None:
+        """Hold the directory for this process: a second ``chaseflow local`` on it would overwrite its snapshots."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock_file = (self.path / ".lock").open("w")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            self._lock_file = None
+            raise StateDirBusy(f"another chaseflow local is using {self.path}") from None
+
+    def unlock(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing releases the lock
+            self._lock_file = None
 
     def load(self) -> dict[str, Any] | None:
         if not self.snapshot_file.exists():

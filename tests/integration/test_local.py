@@ -16,6 +16,7 @@ from shared.clock import FixedClock
 from shared.domain.webhooks import sign
 from shared.domain.workflow.loading import load_workflow_text
 from shared.local.server import LocalRuntime
+from shared.local.state import StateDirBusy
 from tests.integration.conftest import START, wait_for
 from tests.integration.test_ingest import SECRET, sample
 from tests.integration.test_runtime_flow import TENANT, WORKFLOW, parked, tasks
@@ -120,3 +121,16 @@ def test_a_generated_secret_is_kept_across_restarts(tmp_path, clock):
         status, body = post_signed(again, clock, sample("signed_batch")["body"], secret=generated)
     assert kept == generated
     assert (status, body["counts"]["accepted"]) == (200, 3)
+
+
+def test_a_second_command_on_the_same_state_directory_is_refused(tmp_path, clock):
+    # GIVEN chaseflow local serving from a state directory
+    with serving(tmp_path, clock) as runtime:
+        runtime.register_tenant(TENANT, SECRET)
+        # WHEN a second one is started on the same directory
+        second = LocalRuntime(tmp_path, port=0, clock=clock, tick_every_s=None)
+        # THEN it is refused before it touches anything, and the first keeps serving
+        with pytest.raises(StateDirBusy, match="another chaseflow local"):
+            second.start()
+        status, body = post_signed(runtime, clock, sample("signed_batch")["body"])
+        assert (status, body["counts"]["accepted"]) == (200, 3)
