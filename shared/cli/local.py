@@ -69,8 +69,10 @@ def local(
     click.echo(f"Starting on emulated AWS; state in {state_dir} …")
     try:
         runtime.start()
-    except (StateDirBusy, OSError) as error:  # the directory is in use, or the port is taken
+    except StateDirBusy as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     try:
         if runtime.restored_items:
             restarted = len(runtime.restarted)
