@@ -1,7 +1,8 @@
 """Cost per 1,000 enrolments of a 5-step, 30-day sequence, measured on the local stack (moto, the real state
 machine, handlers in-process): AWS calls by service and operation (botocore event hooks), Step Functions state
-transitions (execution histories), Lambda invocations, messages; priced at us-east-1 list prices and set beside
-the floor. Prints figures and writes bench/results/runtime_costs.json.
+transitions (execution histories), Lambda invocations and estimated GB-seconds, DynamoDB read/write units
+(``ReturnConsumedCapacity`` and billing rules, see bench/meters.py), EventBridge events, SES messages; priced at
+us-east-1 list prices and set beside the floor (bench/costs.py). Writes bench/results/runtime_costs.json.
 
     make bench     (or: .venv/bin/python -m bench.runtime_costs --enrolments 20)
 """
@@ -65,11 +66,11 @@ def main() -> None:
     from moto import mock_aws
 
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        figures = _measure(args.enrolments)
-    for key, value in figures.items():
+        measured = _measure(args.enrolments)
+    for key, value in measured.items():
         print(f"{key:<42} {value}")
     out = Path(__file__).parent / "results" / "runtime_costs.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
+    out.write_text(json.dumps(measured, indent=2) + "\n")
 
 
 def _measure(enrolments: int) -> dict[str, Any]:

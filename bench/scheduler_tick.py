@@ -87,6 +87,7 @@ def _measure(runs: int) -> dict[str, Any]:
         rt.ledger.put_tenant(TenantSettings(tenant_id="bench", timezone="Europe/London", country="GB", currency="GBP"))
         workflow = rt.workflows.save("bench", load_workflow_text(WORKFLOW))
         started = time.perf_counter()
+        created = []
         for n in range(runs):  # enrol directly (the event path is measured by the cost benchmark)
             rt.ledger.put(Customer(tenant_id="bench", id=f"c{n}", name=f"Customer {n}", currency="GBP"))
             rt.ledger.put(_invoice(n))
@@ -104,6 +105,9 @@ def _measure(runs: int) -> dict[str, Any]:
                 enrolled_at=START,
             )
             rt.runs.create(run, once=True)
+            created.append(run)
+        # then the executions: moto's tables are not thread-safe, so the bench writes nothing while they park
+        for run in created:
             rt.executions.start(run)
         parked = _wait_parked(stack.tables["core"], runs)
         park_s = time.perf_counter() - started
@@ -160,19 +164,27 @@ def _wait_parked(table_name: str, runs: int, timeout: float = 600) -> int:
     deadline, waiting = time.monotonic() + timeout, 0
     while time.monotonic() < deadline and waiting < runs:
         time.sleep(1.0)
-        waiting = ddb.scan(
-            TableName=table_name,
-            Select="COUNT",
-            FilterExpression="parking = :waiting",
-            ExpressionAttributeValues={":waiting": {"S": "WAITING"}},
-        )["Count"]
+        try:
+            waiting = ddb.scan(
+                TableName=table_name,
+                Select="COUNT",
+                FilterExpression="parking = :waiting",
+                ExpressionAttributeValues={":waiting": {"S": "WAITING"}},
+            )["Count"]
+        except RuntimeError:  # moto's scan met an item an execution was writing: look again
+            continue
     return int(waiting)
 
 
 def _wait_finished(rt: Any, runs: int, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and len(rt.runs.unfinished()) > 0:
+    while time.monotonic() < deadline:
         time.sleep(2.0)
+        try:
+            if not rt.runs.unfinished():
+                return
+        except RuntimeError:  # moto's scan met an item an execution was writing: look again
+            continue
 
 
 if __name__ == "__main__":
