@@ -36,7 +36,9 @@ START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, nargs="+", default=[200], help="sizes (1000 takes ~6 minutes)")
+    parser.add_argument(
+        "--runs", type=int, nargs="+", default=[200], help="sizes (1000 takes ~10 minutes: parking is slow on moto)"
+    )
     args = parser.parse_args()
     for key, value in {
         "AWS_ACCESS_KEY_ID": "testing",
