@@ -9,7 +9,7 @@ RUN := $(UV) run --frozen --no-sync
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TZ := UTC
 
-.PHONY: help dev lint format test test-unit test-integration test-infra demo bench clean
+.PHONY: help dev lint format test test-unit test-integration test-infra synth demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
@@ -38,6 +38,19 @@ test-unit: dev ## pure tests, sockets blocked
 
 test-integration: dev ## moto, the real state machine, handlers in-process
 	$(RUN) pytest tests/integration
+
+# CDK offline: no CLI, no account, no Docker. jsii's Node 20 banner and the CDK's calls home are silenced.
+STAGE ?= dev
+CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 \
+	CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=1
+
+synth: dev ## synthesize the CDK app into cdk.out (STAGE=dev|prod) with the cdk-nag checks, then cfn-lint it
+	rm -rf cdk.out
+	$(CDK_ENV) CDK_OUTDIR=cdk.out $(RUN) python -m infra.app -c stage=$(STAGE) -c nag=true
+	$(RUN) cfn-lint
+
+test-infra: dev ## CDK assertions, cfn-lint and cdk-nag on the synthesized stack
+	$(CDK_ENV) $(RUN) pytest tests/infra -m infra
 
 test: lint ## lint, then every offline test
 	$(RUN) pytest tests

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functions.env import Settings, settings
 from shared.adapters.dynamodb.actions import ActionLog
+from shared.adapters.dynamodb.cache import clear_all
 from shared.adapters.dynamodb.consents import ConsentRepository
 from shared.adapters.dynamodb.ledger import LedgerRepository
 from shared.adapters.dynamodb.runs import RunRepository
@@ -63,4 +64,5 @@ def override(*, clock: Clock | None = None) -> None:
     """Forget built ports; the next ``runtime()`` uses ``clock`` (tests, demos and simulations)."""
     global _runtime, _clock
     _runtime, _clock = None, clock
+    clear_all()
     settings.cache_clear()

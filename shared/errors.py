@@ -16,3 +16,7 @@ class PermanentError(ChaseflowError):
 
 class StaleRunError(PermanentError):
     """The run moved on (a newer generation, or it ended) while this step was in flight."""
+
+
+class RunChanged(RetryableError):
+    """Someone else wrote the run (a person's control, a concurrent step) since it was read: read it again."""

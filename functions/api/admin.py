@@ -17,6 +17,7 @@ from shared.domain.engine.run import RunState
 from shared.domain.lints import Lint
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.loading import WorkflowInvalid
+from shared.errors import RunChanged
 from shared.observability import logger
 from shared.usecases import controls
 
@@ -108,11 +109,11 @@ def post_status(tenant_id: str, workflow_id: str, change: Literal["activate", "d
     return _saved(controls.set_status(runtime(), tenant_id, workflow_id, status))
 
 
-@app.exception_handler([controls.NotFound, controls.RunFinished, WorkflowInvalid])
+@app.exception_handler([controls.NotFound, controls.RunFinished, RunChanged, WorkflowInvalid])
 def _refused(error: Exception) -> Response[str]:
     if isinstance(error, controls.NotFound):
         return _json(404, {"message": f"not found: {error}"})
-    if isinstance(error, controls.RunFinished):
+    if isinstance(error, controls.RunFinished | RunChanged):
         return _json(409, {"message": str(error)})
     problems = error.problems if isinstance(error, WorkflowInvalid) else []
     return _json(
@@ -145,6 +146,6 @@ def _json(status: int, body: dict[str, Any]) -> Response[str]:
     return Response(status, "application/json", json.dumps(body))
 
 
-@logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@logger.inject_lambda_context(log_event=False, clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

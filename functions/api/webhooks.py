@@ -56,6 +56,6 @@ def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = No
     return Response(status, "application/json", json.dumps(body), headers)
 
 
-@logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@logger.inject_lambda_context(log_event=False, clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

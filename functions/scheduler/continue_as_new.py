@@ -9,6 +9,6 @@ from shared.observability import logger
 from shared.usecases.continue_as_new import continue_as_new
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return continue_as_new(runtime(), event)

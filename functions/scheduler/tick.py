@@ -9,6 +9,6 @@ from shared.observability import logger
 from shared.usecases.tick import tick
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return tick(runtime(), event.get("tenant_ids"))

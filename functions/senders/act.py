@@ -9,7 +9,7 @@ from shared.observability import logger
 from shared.usecases.act import act
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(tenant_id=event.get("tenant_id"), run_id=event.get("run_id"))
     return act(runtime(), event)

@@ -12,7 +12,7 @@ from shared.observability import logger
 from shared.usecases.deliverability import on_ses_events
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     rt = runtime()
     if rt.publisher is None:

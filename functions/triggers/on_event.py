@@ -10,7 +10,7 @@ from shared.observability import logger
 from shared.usecases.enrol import handle_event
 
 
-@logger.inject_lambda_context(log_event=False, correlation_id_path="id")
+@logger.inject_lambda_context(log_event=False, clear_state=True, correlation_id_path="id")
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     domain_event = parse_detail(event["detail-type"], event["detail"])
     logger.append_keys(tenant_id=domain_event.tenant_id, customer_id=domain_event.customer_id)

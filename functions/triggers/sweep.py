@@ -9,7 +9,7 @@ from shared.observability import logger
 from shared.usecases.sweep import SweepShard, sweep
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     shard = SweepShard(**event)
     logger.append_keys(tenant_id=shard.tenant_id, workflow_id=shard.workflow_id, shard=shard.shard)

@@ -35,15 +35,27 @@ class Executions:
             arn = self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
         return arn
 
+    def status(self, run: RunState) -> str | None:
+        """RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED for the run's current execution; None when none."""
+        try:
+            found: str = self._client.describe_execution(executionArn=self._execution_arn(run))["status"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ExecutionDoesNotExist":
+                return None
+            raise
+        return found
+
+    def _execution_arn(self, run: RunState) -> str:
+        name = execution_name(run.run_id, run.generation)
+        return self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
+
     def stop(self, run: RunState) -> bool:
         """Abort the run's current execution; False when there is none (never started, or already gone).
 
         The run item is the truth: advance ends a stopped run even where the abort did not take (moto does not
         abort an execution parked on a token)."""
-        name = execution_name(run.run_id, run.generation)
-        arn = self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
         try:
-            self._client.stop_execution(executionArn=arn, cause="stopped by a person")
+            self._client.stop_execution(executionArn=self._execution_arn(run), cause="stopped by a person")
         except ClientError as error:
             if error.response["Error"]["Code"] == "ExecutionDoesNotExist":
                 return False

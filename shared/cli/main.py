@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from shared.cli.admin import admin
+from shared.cli.dead_letters import dead_letters
 from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
 from shared.cli.local import local
 from shared.domain.explain import explain
@@ -292,6 +294,8 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
 
 
+main.add_command(admin)
+main.add_command(dead_letters)
 main.add_command(local)
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 with the data kept in a state directory across restarts (``shared.local.state``).
 
 Start: provision the stack, restore the last snapshot, restart the unfinished runs (their executions died with
-the previous process: ``shared.usecases.recover``), then serve. While running, a saver thread writes a snapshot
+the previous process: ``shared.usecases.restart``), then serve. While running, a saver thread writes a snapshot
 within a second of any write; stop settles the executions and writes a last one.
 """
 
@@ -32,7 +32,7 @@ from shared.local import moto_patches
 from shared.local.http_api import HttpApi, HttpRequest
 from shared.local.stack import REGION, LocalStack, provision
 from shared.local.state import ChangeCounter, StateDir, capture, restore
-from shared.usecases.recover import restart_unfinished
+from shared.usecases.restart import restart_unfinished
 
 logger = logging.getLogger("chaseflow-local")
 PROCESS_ENVIRONMENT = {

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 
+from shared.adapters.dynamodb.cache import clear_all
 from shared.local.fake_sms import FakeSms, outbox
 from shared.platform.functions import FUNCTIONS, STATE_MACHINE_FUNCTIONS, webhook_secret_name
 from shared.platform.statemachine import definition
@@ -73,6 +74,7 @@ def provision(prefix: str = "chaseflow-local") -> LocalStack:
     """Create everything in the current (moto) account; call inside ``mock_aws`` with the patches applied."""
     stack = LocalStack(prefix=prefix, bus_name=f"{prefix}-bus")
     outbox().reset()  # a new stack starts with an empty SMS outbox
+    clear_all()  # and with no reads cached from an earlier stack of the same names
     ddb = boto3.client("dynamodb", region_name=REGION)
     for table in TABLES:
         name = f"{prefix}-{table.key}"

@@ -4,7 +4,7 @@ atomically whenever something changed (and on shutdown), restored into a fresh m
 Layout: ``state.json`` (``format``, ``saved_at``, ``tables``: logical table key → items in DynamoDB's typed JSON,
 ``secrets``: tenant id → secret value) and ``tenants/<tenant_id>.secret`` (the secret alone, mode 600, for curl).
 What is not kept: Step Functions executions (the runs are restarted from their items, see
-``shared.usecases.recover``), the emulated SES and SMS outboxes (the communications log on the core table keeps what
+``shared.usecases.restart``), the emulated SES and SMS outboxes (the communications log on the core table keeps what
 was sent), the dead-letter queue.
 """
 

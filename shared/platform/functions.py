@@ -21,7 +21,25 @@ class FunctionSpec:
     schedule: str | None = None  # invoked on a schedule (EventBridge Scheduler expression)
     state_machine_task: bool = False  # invoked by the enrolment state machine
     api_routes: tuple[str, ...] = ()  # invoked by the HTTP API (payload v2) on these route keys
-    needs: frozenset[str] = field(default_factory=frozenset)  # "sfn", "ses", "sms", "events", "webhook_secrets"
+    needs: frozenset[str] = field(default_factory=frozenset)  # see NEEDS below
+    # who authenticates the API routes: "iam" (SigV4-signed requests, checked by the HTTP API) or "hmac" (the
+    # function checks the tenant's signature itself, so the route is open at the gateway)
+    api_auth: str = "iam"
+
+
+# What each ``needs`` value grants and sets (the CDK app maps every value; an unknown one fails the synth):
+NEEDS = {
+    "sfn": "STATE_MACHINE_ARN; start/stop/describe executions and send task results of the enrolment state machine",
+    "ses": "SES_CONFIGURATION_SET; ses:SendEmail through the stage's configuration set from this account's identities",
+    "sms": "SMS_CONFIGURATION_SET, SMS_ORIGINATION_IDENTITY; sms-voice:SendTextMessage (only when the stage has SMS)",
+    "events": "EVENT_BUS_NAME; events:PutEvents on the custom bus",
+    "webhook_secrets": "STAGE; secretsmanager:GetSecretValue on chaseflow/<stage>/tenants/* only",
+    "invoke_sweep": "SWEEP_FUNCTION_ARN; lambda:InvokeFunction on the sweep function",
+}
+
+# EventBridge rule targets retry a failed delivery this often, then dead-letter it (the CDK app and the local stack)
+RULE_RETRY_ATTEMPTS = 4
+RULE_MAX_EVENT_AGE_S = 3600
 
 
 ON_EVENT = FunctionSpec(
@@ -76,6 +94,7 @@ WEBHOOKS = FunctionSpec(
     timeout_s=29,  # an HTTP API stops waiting for its integration after 30 s
     tables=("core", "ledger"),
     api_routes=("POST /v1/tenants/{tenant_id}/records",),
+    api_auth="hmac",  # ERPs cannot sign AWS requests: the function checks the tenant's HMAC signature
     needs=frozenset({"events", "webhook_secrets"}),
 )
 

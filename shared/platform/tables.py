@@ -4,7 +4,8 @@ core:     workflows and versions, runs, run events, the communications log, acti
           enrolment markers, alerts, tenant settings and clock. GSIs: ``due`` (sparse, write-sharded: runs parked
           until ``next_run_at``) and ``by_customer`` (a customer's runs and messages, newest first).
 ledger:   the ERP mirror; one partition per customer, so a customer's whole view is one Query.
-          GSI ``by_record``: any record by kind and id.
+          GSIs: ``by_record`` (any record by kind and id), ``customers`` (sparse, write-sharded: a tenant's
+          customers, which the continuous sweeps page through) and ``by_parent`` (sparse: a group's members).
 idempotency: the Powertools layout.
 """
 
@@ -71,6 +72,7 @@ class TableSpec:
 
 
 DUE_SHARDS = 8  # write sharding of the due index: a tick queries each shard (aws-research §D)
+CUSTOMER_SHARDS = 8  # write sharding of the customer index: a first sync of 100,000 customers spreads its writes
 
 CORE = TableSpec(
     key="core",
@@ -86,7 +88,11 @@ LEDGER = TableSpec(
     key="ledger",
     partition_key="pk",
     sort_key="sk",
-    indexes=(Index("by_record", "record_key"),),
+    indexes=(
+        Index("by_record", "record_key"),
+        Index("customers", "customers_key", "customer_id"),
+        Index("by_parent", "parent_key", "customer_id"),
+    ),
 )
 IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration", data=False)
 

@@ -67,7 +67,7 @@ def act(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         task_id=detail.get("task_id"),
         detail=str(detail.get("note", "")),
     )
-    rt.runs.save(run)
+    rt.runs.save(run, revision=stored.revision)  # RunChanged: a person changed the run; Retry re-reads it
     logger.info("acted", extra={"run_id": run_id, "node_id": node.id, "outcome": outcome, "action_key": key})
     return advance(rt, loop_fields(payload))  # decide the next step in the same invocation
 

@@ -33,7 +33,7 @@ def advance(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
     current = rt.workflows.current(tenant_id, run.workflow_id)
     if current is None or current.status != "active":
         run = stop(run, now, "workflow_deactivated")
-        rt.runs.save(run)
+        rt.runs.save(run, revision=stored.revision)
         logger.info("run stopped: workflow deactivated", extra={"run_id": run_id})
         return {**payload, "next": "end"}
     workflow = rt.workflows.version(tenant_id, run.workflow_id, run.workflow_version)
@@ -54,7 +54,7 @@ def advance(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         },
     )
     if decision.kind is DecisionKind.ACT:
-        rt.runs.save(run)
+        rt.runs.save(run, revision=stored.revision)
         action = {
             "node_id": decision.node_id,
             "action_key": decision.action_key,
@@ -63,10 +63,10 @@ def advance(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
         }
         return {**payload, "next": "act", "action": action}
     if decision.kind in (DecisionKind.WAIT, DecisionKind.PAUSE):
-        rt.runs.save(run, parking="PARKING", next_run_at=decision.at)
+        rt.runs.save(run, revision=stored.revision, parking="PARKING", next_run_at=decision.at)
         # each park is one loop: the state machine continues as new after max_loops
         return {**loop_fields(payload), "loops": payload.get("loops", 0) + 1, "next": "park"}
-    rt.runs.save(run)
+    rt.runs.save(run, revision=stored.revision)
     return {**payload, "next": "end"}
 
 

@@ -15,6 +15,6 @@ def continue_as_new(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
     if stored.state.generation != payload["generation"]:
         return {**payload, "next": "end"}  # already continued
     run = stored.state.model_copy(update={"generation": stored.state.generation + 1})
-    rt.runs.save(run)
+    rt.runs.save(run, revision=stored.revision)
     rt.executions.start(run)
     return {**payload, "next": "end", "continued_as": run.generation}

@@ -21,11 +21,12 @@ from shared.domain.levels import Level
 from shared.domain.lints import Lint, lint_workflow
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.loading import Problem, WorkflowInvalid, load_workflow
-from shared.errors import ChaseflowError
+from shared.errors import ChaseflowError, RunChanged
 from shared.usecases.enrol import resume
 from shared.usecases.runtime import Runtime
 
 logger = Logger(child=True)
+CONTROL_ATTEMPTS = 3  # a control races at most a step or two of its own run
 
 
 class NotFound(ChaseflowError):
@@ -51,37 +52,37 @@ def waiting_in(rt: Runtime, tenant_id: str, workflow_id: str, node_id: str) -> l
 
 def pause_run(rt: Runtime, tenant_id: str, run_id: str, until: datetime | None, note: str = "") -> RunState:
     """Hold the run until ``until`` (indefinitely when None); it re-parks until then."""
-    return _control(rt, _active(rt, tenant_id, run_id), "pause", lambda r: progress.pause(r, until, note))
+    return _control(rt, tenant_id, run_id, "pause", lambda r: progress.pause(r, until, note))
 
 
 def resume_run(rt: Runtime, tenant_id: str, run_id: str) -> RunState:
     """Lift a person's hold."""
-    return _control(rt, _active(rt, tenant_id, run_id), "resume", progress.resume)
+    return _control(rt, tenant_id, run_id, "resume", progress.resume)
 
 
 def run_now(rt: Runtime, tenant_id: str, run_id: str) -> RunState:
     """Skip the current wait or send time; due now, so the tick resumes it even if the wake-up is lost."""
-    run = _active(rt, tenant_id, run_id)
-    return _control(rt, run, "run_now", progress.run_now, next_run_at=rt.clock.now())
+    return _control(rt, tenant_id, run_id, "run_now", progress.run_now, next_run_at=rt.clock.now())
 
 
 def skip_node(rt: Runtime, tenant_id: str, run_id: str) -> RunState:
     """Leave the current node without acting on it."""
-    run = _active(rt, tenant_id, run_id)
-    workflow = rt.workflows.version(tenant_id, run.workflow_id, run.workflow_version)
-    if workflow is None:
-        raise NotFound(f"workflow {run.workflow_id} v{run.workflow_version}")
-    return _control(rt, run, "skip", lambda r: progress.skip(r, workflow, rt.clock.now()))
+
+    def skip(run: RunState) -> RunState:
+        workflow = rt.workflows.version(tenant_id, run.workflow_id, run.workflow_version)
+        if workflow is None:
+            raise NotFound(f"workflow {run.workflow_id} v{run.workflow_version}")
+        return progress.skip(run, workflow, rt.clock.now())
+
+    return _control(rt, tenant_id, run_id, "skip", skip)
 
 
 def stop_run(rt: Runtime, tenant_id: str, run_id: str, reason: str = "stopped_by_user") -> RunState:
     """Stop the run for good: the run item says so first, then the execution is aborted (or, where the abort
     does not take, woken to find the run stopped and end)."""
-    run = progress.stop(_active(rt, tenant_id, run_id), rt.clock.now(), reason)
-    rt.runs.update_state(run)
+    run = _control(rt, tenant_id, run_id, "stop", lambda r: progress.stop(r, rt.clock.now(), reason), wake=False)
     rt.executions.stop(run)
     resume(rt, tenant_id, run_id)
-    logger.info("run controlled", extra={"control": "stop", "run_id": run_id})
     return run
 
 
@@ -191,26 +192,36 @@ def _load(rt: Runtime, tenant_id: str, run_id: str) -> RunState:
     return state
 
 
-def _active(rt: Runtime, tenant_id: str, run_id: str) -> RunState:
-    run = _load(rt, tenant_id, run_id)
-    if run.status.is_final:
-        raise RunFinished(f"run {run_id} is {run.status.value}")
-    return run
-
-
 def _control(
     rt: Runtime,
-    run: RunState,
+    tenant_id: str,
+    run_id: str,
     name: str,
     apply: Callable[[RunState], RunState],
     *,
     next_run_at: datetime | None = None,
+    wake: bool = True,
 ) -> RunState:
-    changed = apply(run)
-    rt.runs.update_state(changed, next_run_at=next_run_at)
-    woken = resume(rt, run.tenant_id, run.run_id)
-    logger.info("run controlled", extra={"control": name, "run_id": run.run_id, "woken": woken})
-    return changed
+    """Apply a control to the run as it is now; when the state machine wrote the run meanwhile, apply it again
+    to the newer run, so neither change is lost."""
+    for attempt in range(1, CONTROL_ATTEMPTS + 1):
+        stored = rt.runs.get(tenant_id, run_id)
+        if stored is None:
+            raise NotFound(f"run {run_id}")
+        if stored.state.status.is_final:
+            raise RunFinished(f"run {run_id} is {stored.state.status.value}")
+        changed = apply(stored.state)
+        try:
+            rt.runs.update_state(changed, revision=stored.revision, next_run_at=next_run_at)
+        except RunChanged:
+            if attempt == CONTROL_ATTEMPTS:
+                raise
+            logger.info("run changed under a control: applying it again", extra={"run_id": run_id, "control": name})
+            continue
+        woken = wake and resume(rt, tenant_id, run_id)
+        logger.info("run controlled", extra={"control": name, "run_id": run_id, "woken": woken})
+        return changed
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def _iso(instant: datetime) -> str:

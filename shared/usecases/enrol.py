@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
@@ -14,6 +15,8 @@ from shared.domain.workflow.definition import Workflow
 from shared.errors import PermanentError
 from shared.events.contracts import DomainEvent
 from shared.usecases.runtime import Runtime
+
+RESUME_LEASE = timedelta(minutes=15)  # a resume takes a second; after this the tick recovers the run
 
 logger = Logger(child=True)
 
@@ -85,6 +88,6 @@ def resume(rt: Runtime, tenant_id: str, run_id: str) -> bool:
     stored = rt.runs.get(tenant_id, run_id)
     if stored is None or stored.parking != "WAITING" or not stored.task_token:
         return False
-    if not rt.runs.claim_resume(stored):
+    if not rt.runs.claim_resume(stored, rt.clock.now() + RESUME_LEASE):
         return False
     return bool(rt.executions.resume(stored.task_token, {"action": "run"}))

@@ -1,9 +1,11 @@
 """ERP webhooks: check the tenant's signature, mirror the valid records, announce what changed on the bus.
 
 Each record is read before it is written, to tell a new record from a changed one; the write itself is
-conditional on ``updated_at``, so an older or repeated delivery changes nothing and announces nothing. Events
-go out after every record of the batch is stored (an invoice's event never arrives before its customer), with
-ids derived from the record's version, so a delivery retried after a failure announces the same event ids.
+conditional on ``updated_at``, so an older delivery changes nothing and announces nothing. Events go out after
+every record of the batch is stored (an invoice's event never arrives before its customer), with ids derived
+from the record's version. A repeated delivery of the version we hold changes nothing but announces its events
+again, with the same ids: the ERP repeats a call it got no answer to, and that call may have stopped between
+storing and announcing. The consumers are idempotent on the event id, so a second announcement costs nothing.
 """
 
 from __future__ import annotations
@@ -112,11 +114,15 @@ def ingest(rt: Runtime, tenant_id: str, batch: Batch) -> IngestReport:
     events: list[DomainEvent] = []
     for item in batch.valid:
         record = item.record
-        stored = rt.ledger.get(tenant_id, item.kind, record.id)
-        if not is_newer(record, stored) or not rt.ledger.put(record):
+        stored, announced = rt.ledger.get_stored(tenant_id, item.kind, record.id)
+        if stored is not None and stored.updated_at == record.updated_at:
+            events += _announce(announced, item.kind, record)
             stale.append(RecordResult(index=item.index, kind=item.kind, id=record.id))
             continue
         implied = implied_events(item.kind, record, created=stored is None)
+        if not is_newer(record, stored) or not rt.ledger.put(record, announces=_types(implied)):
+            stale.append(RecordResult(index=item.index, kind=item.kind, id=record.id))
+            continue
         events += implied
         accepted.append(
             RecordResult(
@@ -124,7 +130,7 @@ def ingest(rt: Runtime, tenant_id: str, batch: Batch) -> IngestReport:
                 kind=item.kind,
                 id=record.id,
                 change="created" if stored is None else "updated",
-                events=tuple(e.detail_type() for e in implied),
+                events=_types(implied),
             )
         )
     if events:
@@ -151,21 +157,31 @@ def implied_events(kind: str, record: LedgerRecord, *, created: bool) -> list[Do
     if isinstance(record, Communication) and (record.direction, record.channel) != (Direction.RECEIVED, Channel.EMAIL):
         return []
     event_type = IMPLIED[kind][0 if created else 1]
-    if event_type is None:
-        return []
+    return [] if event_type is None else [_event(event_type, kind, record)]
+
+
+def _event(event_type: type[DomainEvent], kind: str, record: LedgerRecord) -> DomainEvent:
     if record.updated_at is None:  # read_batch refuses such records
         raise ValueError(f"{kind} {record.id} has no updated_at")
     version = record.updated_at.astimezone(UTC)  # one instant, one id, whatever offset the ERP wrote
     customer_id = record.id if isinstance(record, Customer) else str(getattr(record, "customer_id"))  # noqa: B009
-    return [
-        event_type(
-            event_id=event_id(record.tenant_id, kind, record.id, version.isoformat(), event_type),
-            tenant_id=record.tenant_id,
-            customer_id=customer_id,
-            occurred_at=version,
-            record_id=record.id,
-        )
-    ]
+    return event_type(
+        event_id=event_id(record.tenant_id, kind, record.id, version.isoformat(), event_type),
+        tenant_id=record.tenant_id,
+        customer_id=customer_id,
+        occurred_at=version,
+        record_id=record.id,
+    )
+
+
+def _announce(detail_types: tuple[str, ...], kind: str, record: LedgerRecord) -> list[DomainEvent]:
+    """The events a stored version announced, again (same ids)."""
+    by_type = {t.detail_type(): t for pair in IMPLIED.values() for t in pair if t is not None}
+    return [_event(by_type[name], kind, record) for name in detail_types if name in by_type]
+
+
+def _types(events: list[DomainEvent]) -> tuple[str, ...]:
+    return tuple(e.detail_type() for e in events)
 
 
 def event_id(tenant_id: str, kind: str, record_id: str, version: str, event_type: type[DomainEvent]) -> str:

@@ -26,6 +26,8 @@ class ExecutionsPort(Protocol):
 
     def stop(self, run: RunState) -> bool: ...
 
+    def status(self, run: RunState) -> str | None: ...
+
 
 @dataclass
 class Runtime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from shared.usecases.enrol import resume
+from shared.usecases.recovery import recover
 from shared.usecases.runtime import Runtime
 from shared.usecases.sweep import plan
 
@@ -18,10 +19,15 @@ def tick(rt: Runtime, tenant_ids: list[str] | None = None) -> dict[str, int]:
     shards = plan(rt, tenants)
     for shard in shards:
         rt.sweeper.invoke_async(shard.to_payload())
-    resumed = 0
+    resumed = recovered = 0
     for tenant_id in tenants:
         for stored in rt.runs.due(tenant_id, now):
-            if resume(rt, tenant_id, stored.state.run_id):
+            if stored.parking == "RESUMING":
+                recover(rt, stored)
+                recovered += 1
+            elif resume(rt, tenant_id, stored.state.run_id):
                 resumed += 1
-    logger.info("tick", extra={"resumed": resumed, "sweeps": len(shards), "now": now.isoformat()})
-    return {"resumed": resumed, "sweeps": len(shards)}
+    logger.info(
+        "tick", extra={"resumed": resumed, "recovered": recovered, "sweeps": len(shards), "now": now.isoformat()}
+    )
+    return {"resumed": resumed, "recovered": recovered, "sweeps": len(shards)}

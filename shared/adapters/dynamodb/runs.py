@@ -1,9 +1,12 @@
 """Runs on the core table: the run item (state JSON + parking fields), enrolment markers, the due index.
 
 Run item: pk ``T#{tenant}#RUN#{run_id}``, sk ``RUN``. ``parking`` is PARKING (decision stored, token not yet
-written), WAITING (token written) or RESUMING (a resume was sent). ``due_bucket``/``next_run_at`` exist only
+written), WAITING (token written) or RESUMING (a resume was claimed; ``next_run_at`` is then the lease's
+end). ``due_bucket``/``next_run_at`` exist only
 while the run waits for a time (the sparse due index). Enrolment marker: pk ``T#{tenant}#ENROL#{workflow}#{record}``.
 ``workflow_key`` (``T#{tenant}#WF#{workflow}``) lets the run controls find a workflow's runs (a filtered scan for now).
+``revision`` counts writes of ``state``: every write names the revision it read, so a person's control and the
+state machine's advance never overwrite each other's change (optimistic locking; the loser re-reads and retries).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from shared.adapters.dynamodb.client import table
 from shared.domain.engine.run import RunState
+from shared.errors import RunChanged
 from shared.platform.statemachine import run_pk
 from shared.platform.tables import DUE_SHARDS
 
@@ -28,6 +32,7 @@ class StoredRun:
     parking: str | None
     task_token: str | None
     next_run_at: str | None
+    revision: int = 0
 
 
 def due_bucket(tenant_id: str, run_id: str) -> str:
@@ -82,22 +87,56 @@ class RunRepository:
             item.get("parking"),
             item.get("task_token"),
             item.get("next_run_at"),
+            int(item.get("revision", 0)),
         )
 
-    def save(self, run: RunState, *, parking: str | None = None, next_run_at: datetime | None = None) -> None:
-        """Store the run after a decision; a parked run is findable by the scheduler when it has a time."""
-        self._table.put_item(Item=self._item(run, parking=parking, next_run_at=next_run_at))
+    def save(
+        self, run: RunState, *, revision: int, parking: str | None = None, next_run_at: datetime | None = None
+    ) -> None:
+        """Store the run after a decision made on ``revision``; a parked run is findable by the scheduler when it
+        has a time. Raises ``RunChanged`` when someone wrote the run since it was read."""
+        item = self._item(run, parking=parking, next_run_at=next_run_at) | {"revision": revision + 1}
+        try:
+            self._table.put_item(Item=item, ConditionExpression=_read_at(revision))
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise RunChanged(f"run {run.run_id} changed since revision {revision}") from error
+            raise
         if run.status.is_final:
             self._table.delete_item(Key={"pk": _marker_pk(run), "sk": "ACTIVE"})
 
-    def claim_resume(self, run: StoredRun) -> bool:
-        """WAITING → RESUMING, once: only one of several resumers (tick, events, controls) gets the token."""
+    def claim_resume(self, run: StoredRun, lease_until: datetime) -> bool:
+        """WAITING → RESUMING, once: only one of several resumers (tick, events, controls) gets the token.
+
+        The run stays in the due index until ``lease_until``: if the resumer dies before the execution takes the
+        token, the tick finds the run there and recovers it (``shared.usecases.recovery``)."""
+        values = {":resuming": "RESUMING"}
+        if run.state.status.is_final:  # woken only to end: nothing to recover, so no lease in the due index
+            expression = "SET parking = :resuming REMOVE due_bucket, next_run_at"
+        else:
+            expression = "SET parking = :resuming, next_run_at = :lease, due_bucket = :bucket"
+            values |= {":lease": iso(lease_until), ":bucket": due_bucket(run.state.tenant_id, run.state.run_id)}
         try:
             self._table.update_item(
                 Key={"pk": run_pk(run.state.tenant_id, run.state.run_id), "sk": "RUN"},
-                UpdateExpression="SET parking = :resuming REMOVE due_bucket, next_run_at",
+                UpdateExpression=expression,
                 ConditionExpression=Attr("parking").eq("WAITING") & Attr("task_token").eq(run.task_token),
-                ExpressionAttributeValues={":resuming": "RESUMING"},
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def extend_lease(self, run: StoredRun, lease_until: datetime) -> bool:
+        """Look at a RESUMING run again at ``lease_until``; False when it moved on since it was read."""
+        try:
+            self._table.update_item(
+                Key={"pk": run_pk(run.state.tenant_id, run.state.run_id), "sk": "RUN"},
+                UpdateExpression="SET next_run_at = :lease",
+                ConditionExpression=Attr("parking").eq("RESUMING") & Attr("next_run_at").eq(run.next_run_at),
+                ExpressionAttributeValues={":lease": iso(lease_until)},
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
@@ -106,7 +145,8 @@ class RunRepository:
         return True
 
     def due(self, tenant_id: str, now: datetime, limit: int = 500) -> list[StoredRun]:
-        """Runs whose time has come, across every shard of the due index (eventually consistent: re-read)."""
+        """Runs whose time has come, across every shard of the due index (eventually consistent: re-read):
+        WAITING runs to resume, and RESUMING runs whose resume lease ran out (to recover)."""
         found: list[StoredRun] = []
         for shard in range(DUE_SHARDS):
             response = self._table.query(
@@ -117,7 +157,9 @@ class RunRepository:
             )
             for item in response.get("Items", []):
                 stored = self.get(tenant_id, item["run_id"])
-                if stored is not None and stored.parking == "WAITING" and stored.next_run_at:
+                if stored is None or stored.state.status.is_final or not stored.next_run_at:
+                    continue
+                if stored.parking in ("WAITING", "RESUMING"):
                     found.append(stored)
         return found
 
@@ -171,26 +213,37 @@ class RunRepository:
         found = [self.get(i["tenant_id"], i["run_id"]) for i in items]
         return [r for r in found if r is not None and not r.state.status.is_final]
 
-    def update_state(self, run: RunState, *, next_run_at: datetime | None = None) -> None:
+    def update_state(self, run: RunState, *, revision: int, next_run_at: datetime | None = None) -> None:
         """Store a run a person changed, keeping its parking fields (the parked execution's token stays usable).
 
         A final run leaves the due index and frees its enrolment marker; ``next_run_at`` makes it due then.
+        Raises ``RunChanged`` when someone wrote the run since ``revision`` was read.
         """
         names = {"#state": "state", "#status": "status"}
-        values: dict[str, Any] = {":state": run.model_dump_json(), ":status": run.status.value, ":node": run.node_id}
-        expression = "SET #state = :state, #status = :status, node_id = :node"
+        values: dict[str, Any] = {
+            ":state": run.model_dump_json(),
+            ":status": run.status.value,
+            ":node": run.node_id,
+            ":next": revision + 1,
+        }
+        expression = "SET #state = :state, #status = :status, node_id = :node, revision = :next"
         if run.status.is_final:
             expression += " REMOVE due_bucket, next_run_at"
         elif next_run_at is not None:
             expression += ", next_run_at = :at, due_bucket = :bucket"
             values |= {":at": iso(next_run_at), ":bucket": due_bucket(run.tenant_id, run.run_id)}
-        self._table.update_item(
-            Key={"pk": run_pk(run.tenant_id, run.run_id), "sk": "RUN"},
-            UpdateExpression=expression,
-            ConditionExpression=Attr("pk").exists(),
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-        )
+        try:
+            self._table.update_item(
+                Key={"pk": run_pk(run.tenant_id, run.run_id), "sk": "RUN"},
+                UpdateExpression=expression,
+                ConditionExpression=Attr("pk").exists() & _read_at(revision),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise RunChanged(f"run {run.run_id} changed since revision {revision}") from error
+            raise
         if run.status.is_final:
             self._table.delete_item(Key={"pk": _marker_pk(run), "sk": "ACTIVE"})
 
@@ -222,6 +275,7 @@ class RunRepository:
             "status": run.status.value,
             "node_id": run.node_id,
             "generation": run.generation,
+            "revision": 0,
             "customer_key": f"T#{run.tenant_id}#C#{run.customer_id}",
             "customer_sort": f"RUN#{iso(run.enrolled_at)}#{run.run_id}",
             "workflow_key": workflow_key(run.tenant_id, run.workflow_id),
@@ -233,6 +287,12 @@ class RunRepository:
             item["next_run_at"] = iso(next_run_at)
             item["due_bucket"] = due_bucket(run.tenant_id, run.run_id)
         return item
+
+
+def _read_at(revision: int) -> Any:
+    # runs written before revisions existed count as revision 0
+    current = Attr("revision").eq(revision)
+    return current | Attr("revision").not_exists() if revision == 0 else current
 
 
 def workflow_key(tenant_id: str, workflow_id: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
+from shared.adapters.dynamodb.cache import CURRENT_WORKFLOWS, WORKFLOW_VERSIONS
 from shared.adapters.dynamodb.client import table
 from shared.domain.levels import TriggerType
 from shared.domain.workflow.definition import Workflow
@@ -35,15 +36,17 @@ class WorkflowRepository:
             self._table.put_item(Item={**index_key, "version": stored.version})
         else:
             self._table.delete_item(Key=index_key)
+        CURRENT_WORKFLOWS.forget((self._table.name, tenant_id, stored.id))
         return stored
 
     def current(self, tenant_id: str, workflow_id: str) -> Workflow | None:
-        item = self._get(f"T#{tenant_id}#WF#{workflow_id}", "CURRENT")
-        return None if item is None else Workflow.model_validate_json(item["definition"])
+        """The version in force and its status (cached for seconds: see ``cache.CURRENT_WORKFLOWS``)."""
+        key = (self._table.name, tenant_id, workflow_id)
+        return CURRENT_WORKFLOWS.get(key, lambda: self._load(f"T#{tenant_id}#WF#{workflow_id}", "CURRENT"))
 
     def version(self, tenant_id: str, workflow_id: str, version: int) -> Workflow | None:
-        item = self._get(f"T#{tenant_id}#WF#{workflow_id}", f"V#{version:06d}")
-        return None if item is None else Workflow.model_validate_json(item["definition"])
+        key = (self._table.name, tenant_id, workflow_id, version)
+        return WORKFLOW_VERSIONS.get(key, lambda: self._load(f"T#{tenant_id}#WF#{workflow_id}", f"V#{version:06d}"))
 
     def active(self, tenant_id: str, trigger: TriggerType | None = None) -> list[Workflow]:
         condition = Key("pk").eq(f"T#{tenant_id}#WFS")
@@ -66,6 +69,6 @@ class WorkflowRepository:
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return sorted((Workflow.model_validate_json(i["definition"]) for i in items), key=lambda w: w.id)
 
-    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
-        item: dict[str, Any] | None = self._table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True).get("Item")
-        return item
+    def _load(self, pk: str, sk: str) -> Workflow | None:
+        item = self._table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True).get("Item")
+        return None if item is None else Workflow.model_validate_json(item["definition"])

@@ -58,6 +58,8 @@ class _Evaluation:
         run = self.run
         if run.status is RunStatus.STOPPED:
             return self._final(DecisionKind.STOP, run.end_reason or "stopped", "the run was stopped")
+        if run.status is RunStatus.FAILED:
+            return self._final(DecisionKind.STOP, run.end_reason or "failed", "the run failed on an error")
         if run.status is RunStatus.COMPLETED:
             return self._final(DecisionKind.COMPLETE, "completed", "the run already went through its workflow")
         if self.subject is None:

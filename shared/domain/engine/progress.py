@@ -100,6 +100,21 @@ def stop(run: RunState, now: datetime, reason: str = "stopped_by_user") -> RunSt
     return run.model_copy(update={"status": RunStatus.STOPPED, "ended_at": now, "end_reason": reason})
 
 
+def fail(run: RunState, now: datetime, error: str, cause: str) -> RunState:
+    """End the run on an error: the current node's history line keeps the cause for explain and alerts."""
+    if run.status.is_final:
+        return run
+    record = StepRecord(node_id=run.node_id, at=now, outcome="failed", detail=f"{error}: {cause}"[:500])
+    return run.model_copy(
+        update={
+            "status": RunStatus.FAILED,
+            "ended_at": now,
+            "end_reason": f"failed: {error}",
+            "history": (*run.history, record),
+        }
+    )
+
+
 def run_now(run: RunState) -> RunState:
     """Skip the current wait or send time; the window, pause and stop rules still apply."""
     _require_active(run)

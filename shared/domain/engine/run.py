@@ -16,6 +16,7 @@ class RunStatus(StrEnum):
     ACTIVE = "active"
     STOPPED = "stopped"
     COMPLETED = "completed"
+    FAILED = "failed"  # the execution failed on an error its retries did not cure
 
     @property
     def is_final(self) -> bool:

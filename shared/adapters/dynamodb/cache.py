@@ -1,0 +1,60 @@
+"""Per-container caches of the reads every step repeats (workflow versions, tenant settings, templates).
+
+Module-level, so that every repository of a process shares them and a save through any of them is seen at once
+by the others (the local runtime runs every function in one process). Another container sees a change after
+the time-to-live at most. ``None`` (not found) is never cached: a tenant registered a moment ago is found.
+A lock, because the local runtime runs Step Functions executions on threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from cachetools import Cache, LRUCache, TTLCache
+
+T = TypeVar("T")
+
+
+class ReadCache:
+    def __init__(self, maxsize: int, ttl_seconds: float | None = None, timer: Callable[[], float] | None = None):
+        self._cache: Cache[Hashable, Any] = (
+            LRUCache(maxsize)
+            if ttl_seconds is None
+            else TTLCache(maxsize, ttl_seconds, **({"timer": timer} if timer else {}))
+        )
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, load: Callable[[], T | None]) -> T | None:
+        with self._lock:
+            if key in self._cache:
+                found: T = self._cache[key]
+                return found
+        value = load()
+        if value is not None:
+            with self._lock:
+                self._cache[key] = value
+        return value
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._cache.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+# Versions never change once written; the rest may, and is re-read after its time-to-live.
+WORKFLOW_VERSIONS = ReadCache(maxsize=512)
+CURRENT_WORKFLOWS = ReadCache(maxsize=512, ttl_seconds=30)  # a deactivation reaches other containers within 30 s
+TENANTS = ReadCache(maxsize=256, ttl_seconds=60)
+TEMPLATES = ReadCache(maxsize=1024, ttl_seconds=60)
+ALL = (WORKFLOW_VERSIONS, CURRENT_WORKFLOWS, TENANTS, TEMPLATES)
+
+
+def clear_all() -> None:
+    """Forget everything (a test or a local runtime that rebuilds its tables under the same names)."""
+    for cache in ALL:
+        cache.clear()
