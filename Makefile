@@ -61,7 +61,10 @@ demo: dev ## set up and run the demo on emulated AWS
 
 bench: dev ## benchmarks: print figures and write bench/results/*.json (never part of test)
 	$(RUN) python -m bench.filter_throughput
-	$(RUN) python -m bench.runtime_costs
+	POWERTOOLS_LOG_LEVEL=WARNING $(RUN) python -m bench.runtime_costs --enrolments 10
+	POWERTOOLS_LOG_LEVEL=WARNING $(RUN) python -m bench.scheduler_tick
+	$(RUN) python -m bench.alert_detectors
+	$(RUN) python -m bench.demo_time
 
 clean: ## remove the environments and build output
 	rm -rf $(VENV) .uv cdk.out .mypy_cache .ruff_cache .hypothesis

@@ -1,7 +1,8 @@
 """Cost per 1,000 enrolments of a 5-step, 30-day sequence, measured on the local stack (moto, the real state
 machine, handlers in-process): AWS calls by service and operation (botocore event hooks), Step Functions state
-transitions (execution histories), Lambda invocations, messages; priced at us-east-1 list prices and set beside
-the floor. Prints figures and writes bench/results/runtime_costs.json.
+transitions (execution histories), Lambda invocations and estimated GB-seconds, DynamoDB read/write units
+(``ReturnConsumedCapacity`` and billing rules, see bench/meters.py), EventBridge events, SES messages; priced at
+us-east-1 list prices and set beside the floor (bench/costs.py). Writes bench/results/runtime_costs.json.
 
     make bench     (or: .venv/bin/python -m bench.runtime_costs --enrolments 20)
 """
@@ -11,15 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import threading
 import time
-from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import boto3
+
+from bench.costs import Meters, figures
+from bench.meters import LambdaTimer
 
 SEQUENCE = """
 id: five-steps
@@ -45,23 +47,11 @@ nodes:
 TEMPLATE = (
     'id: reminder\nchannel: email\nsubject: "Invoice {{ invoices[0].number }}"\ntext: "Dear {{ contact.name }}."\n'
 )
-PRICES = {  # us-east-1 list prices (aws-research §A.2)
-    "sfn_transition": 0.025 / 1000,
-    "lambda_request": 0.20 / 1_000_000,
-    "lambda_gb_second": 0.0000166667,
-    "ddb_write_unit": 0.625 / 1_000_000,
-    "ddb_read_unit": 0.125 / 1_000_000,
-    "eventbridge_event": 1.00 / 1_000_000,
-    "ses_message": 0.10 / 1000,
-}
-LAMBDA_GB_SECONDS_PER_INVOCATION = 0.5 * 0.2  # 512 MB for ~200 ms: an estimate, moto does not measure it
-READS = {"GetItem", "Query", "Scan"}
-WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--enrolments", type=int, default=20)
+    parser.add_argument("--enrolments", type=int, default=10)
     args = parser.parse_args()
     for key, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -76,11 +66,11 @@ def main() -> None:
     from moto import mock_aws
 
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        figures = _measure(args.enrolments)
-    for key, value in figures.items():
+        measured = _measure(args.enrolments)
+    for key, value in measured.items():
         print(f"{key:<42} {value}")
     out = Path(__file__).parent / "results" / "runtime_costs.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
+    out.write_text(json.dumps(measured, indent=2) + "\n")
 
 
 def _measure(enrolments: int) -> dict[str, Any]:
@@ -94,17 +84,12 @@ def _measure(enrolments: int) -> dict[str, Any]:
     from shared.local import moto_patches
     from shared.local.stack import provision
 
-    calls: Counter[str] = Counter()
-    counting = [False]  # the bench's own look-ups on the main thread are not counted; Step Functions' threads are
-
-    def count(model: Any, **_: Any) -> None:
-        if counting[0] or threading.current_thread() is not threading.main_thread():
-            calls.update([f"{model.service_model.service_name}.{model.name}"])
-
     boto3.setup_default_session()
-    boto3.DEFAULT_SESSION.events.register("before-call", count)
+    session = boto3.DEFAULT_SESSION
+    meters = Meters(session)
     clock = FixedClock(datetime(2026, 11, 2, 7, 0, tzinfo=UTC))
     with moto_patches.patched():
+        meters.lambdas = LambdaTimer(meters.switch)  # wraps the in-process invocation patch: apply it first
         stack = provision("bench")
         os.environ.update(stack.environment())
         wiring.override(clock=clock)
@@ -137,7 +122,7 @@ def _measure(enrolments: int) -> dict[str, Any]:
                     due_on=date(2026, 12, 2),
                 )
             )
-        counting[0] = True  # measure from the first event on
+        meters.start()  # measure from the first event on
         events = boto3.client("events")
         for n in range(enrolments):
             event = InvoiceCreated(
@@ -151,52 +136,21 @@ def _measure(enrolments: int) -> dict[str, Any]:
         lam = boto3.client("lambda")
         ticks = 0
         while ticks < 200:  # jump the clock from one due time to the next, as a minute-by-minute tick would
-            counting[0] = False
+            meters.stop()  # the bench's own look-ups are not counted
             _settle()
             if _all_done(rt, enrolments):
                 break
             due = _next_due(rt, enrolments)
             if due is not None and due > clock.now():
                 clock.set(due)
-            counting[0] = True
+            meters.start()
             lam.invoke(FunctionName=stack.functions["tick"], Payload=b"{}")
             ticks += 1
-        counting[0] = False
+        meters.stop()
         _settle()
         transitions = _transitions()
         wiring.override()
-    per = 1000 / enrolments
-    writes = sum(v for k, v in calls.items() if k.split(".")[1] in WRITES) + 2 * calls["dynamodb.TransactWriteItems"]
-    reads = sum(v for k, v in calls.items() if k.split(".")[1] in READS)
-    sent = calls["sesv2.SendEmail"]
-    # Step Functions' Lambda tasks and the tick go through lambda.Invoke; rule targets (one per event) do not
-    invocations = calls["lambda.Invoke"] + enrolments
-    cost = {
-        "step_functions": transitions * PRICES["sfn_transition"],
-        "lambda": invocations
-        * (PRICES["lambda_request"] + LAMBDA_GB_SECONDS_PER_INVOCATION * PRICES["lambda_gb_second"]),
-        "dynamodb": writes * PRICES["ddb_write_unit"] + reads * PRICES["ddb_read_unit"],
-        "eventbridge": calls["events.PutEvents"] * PRICES["eventbridge_event"],
-        "ses": sent * PRICES["ses_message"],
-    }
-    floor_transitions = 17  # aws-research §A.4: start, 5 × (act, park, resume) and the end
-    return {
-        "enrolments": enrolments,
-        "ticks": ticks,
-        "sfn_transitions_per_enrolment": round(transitions / enrolments, 1),
-        "sfn_transitions_floor_per_enrolment": floor_transitions,
-        "lambda_invocations_per_enrolment": round(invocations / enrolments, 1),
-        "aws_calls_per_enrolment": round(sum(calls.values()) / enrolments, 1),
-        "aws_calls_by_operation_per_enrolment": {k: round(v / enrolments, 2) for k, v in sorted(calls.items())},
-        "ddb_writes_per_enrolment": round(writes / enrolments, 1),
-        "ddb_reads_per_enrolment": round(reads / enrolments, 1),
-        "emails_per_enrolment": round(sent / enrolments, 2),
-        "cost_per_1000_enrolments_usd": {k: round(v * per, 4) for k, v in cost.items()},
-        "cost_per_1000_enrolments_total_usd": round(sum(cost.values()) * per, 4),
-        "floor_per_1000_enrolments_usd": round(
-            1000 * (floor_transitions * PRICES["sfn_transition"] + sent / enrolments * PRICES["ses_message"]), 4
-        ),
-    }
+    return figures(meters, transitions, enrolments, ticks)
 
 
 def _settle() -> None:

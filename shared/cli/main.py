@@ -15,6 +15,7 @@ from shared.cli.admin import admin
 from shared.cli.alerts import alerts_group
 from shared.cli.dead_letters import dead_letters
 from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
+from shared.cli.local import local
 from shared.domain.explain import explain
 from shared.domain.filters.catalogue import CATALOGUE
 from shared.domain.forecast.simulation import forecast
@@ -297,6 +298,7 @@ def _counts(counts: dict[str, int]) -> str:
 main.add_command(admin)
 main.add_command(dead_letters)
 main.add_command(alerts_group)
+main.add_command(local)
 
 if __name__ == "__main__":
     main()

@@ -160,6 +160,10 @@ def apply() -> None:
             setattr(owner, name, replacement)
 
 
+def applied() -> bool:
+    return bool(_ORIGINALS)
+
+
 def remove() -> None:
     """Restore moto's original methods (a no-op when the patches are not applied)."""
     for owner, name, _ in _PATCHES:
@@ -177,3 +181,11 @@ def patched() -> Iterator[None]:
     finally:
         if not already_applied:
             remove()
+
+
+@contextlib.contextmanager
+def handlers_quiet() -> Iterator[None]:
+    """No in-process handler runs while the block holds this (the local runtime snapshots its tables here, so a
+    snapshot never holds half of one invocation's writes)."""
+    with _ENVIRONMENT_LOCK:
+        yield
