@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
 from functions.env import Settings, settings
 from shared.adapters.dynamodb.actions import ActionLog
 from shared.adapters.dynamodb.alerts import AlertRepository
@@ -27,6 +29,7 @@ from shared.usecases.messages import Messenger
 from shared.usecases.runtime import Runtime
 
 _runtime: Runtime | None = None
+_idempotency_store: DynamoDBPersistenceLayer | None = None
 _clock: Clock | None = None
 
 
@@ -71,9 +74,17 @@ def _sms_sender(config: Settings) -> SmsSender:
     return EndUserMessagingSms(config.sms_configuration_set, config.sms_origination_identity)
 
 
+def idempotency_store() -> DynamoDBPersistenceLayer:
+    """Powertools' record of handled events on the idempotency table (its client is built once per container)."""
+    global _idempotency_store
+    if _idempotency_store is None:
+        _idempotency_store = DynamoDBPersistenceLayer(table_name=settings().idempotency_table)
+    return _idempotency_store
+
+
 def override(*, clock: Clock | None = None) -> None:
     """Forget built ports; the next ``runtime()`` uses ``clock`` (tests, demos and simulations)."""
-    global _runtime, _clock
-    _runtime, _clock = None, clock
+    global _runtime, _clock, _idempotency_store
+    _runtime, _clock, _idempotency_store = None, clock, None
     clear_all()
     settings.cache_clear()
