@@ -5,8 +5,8 @@ from pathlib import Path
 
 import boto3
 
-from tests.integration.conftest import settle
 from functions import wiring
+from tests.integration.conftest import settle
 from tests.integration.test_runtime_flow import seed
 
 EVENTS = Path(__file__).resolve().parents[1] / "events" / "chaseflow"
