@@ -20,6 +20,9 @@ class Index:
     name: str
     partition_key: str
     sort_key: str | None = None
+    # ALL copies every attribute into the index (and every write of the item pays for it again); KEYS_ONLY where
+    # the reader needs the keys alone and re-reads the base item (it must, the index is eventually consistent)
+    projection: str = "ALL"
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class TableSpec:
                 {
                     "IndexName": i.name,
                     "KeySchema": schema(i.partition_key, i.sort_key),
-                    "Projection": {"ProjectionType": "ALL"},
+                    "Projection": {"ProjectionType": i.projection},
                 }
                 for i in self.indexes
             ]
@@ -79,7 +82,7 @@ CORE = TableSpec(
     partition_key="pk",
     sort_key="sk",
     indexes=(
-        Index("due", "due_bucket", "next_run_at"),
+        Index("due", "due_bucket", "next_run_at", projection="KEYS_ONLY"),
         Index("by_customer", "customer_key", "customer_sort"),
     ),
     ttl_attribute="expires_at",
@@ -90,8 +93,8 @@ LEDGER = TableSpec(
     sort_key="sk",
     indexes=(
         Index("by_record", "record_key"),
-        Index("customers", "customers_key", "customer_id"),
-        Index("by_parent", "parent_key", "customer_id"),
+        Index("customers", "customers_key", "customer_id", projection="KEYS_ONLY"),
+        Index("by_parent", "parent_key", "customer_id", projection="KEYS_ONLY"),
     ),
 )
 IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration", data=False)

@@ -151,12 +151,13 @@ class RunRepository:
         for shard in range(DUE_SHARDS):
             response = self._table.query(
                 IndexName="due",
+                ProjectionExpression="pk",
                 KeyConditionExpression=Key("due_bucket").eq(f"DUE#{tenant_id}#{shard}")
                 & Key("next_run_at").lte(iso(now)),
                 Limit=limit,
             )
-            for item in response.get("Items", []):
-                stored = self.get(tenant_id, item["run_id"])
+            for item in response.get("Items", []):  # keys only: the run id is the end of the item's pk
+                stored = self.get(tenant_id, item["pk"].rsplit("#RUN#", 1)[1])
                 if stored is None or stored.state.status.is_final or not stored.next_run_at:
                     continue
                 if stored.parking in ("WAITING", "RESUMING"):
