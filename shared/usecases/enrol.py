@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from shared.adapters import metrics
 from shared.domain.engine.enrolment import consider
 from shared.domain.engine.run import RunState
+from shared.domain.ledger.views import CustomerLedger
 from shared.domain.levels import Level
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
@@ -56,14 +57,28 @@ def handle_event(rt: Runtime, event: DomainEvent) -> EventOutcome:
 
 
 def enrol(
-    rt: Runtime, tenant: TenantSettings, workflow: Workflow, record_id: str, customer_id: str, *, sweep: bool = False
+    rt: Runtime,
+    tenant: TenantSettings,
+    workflow: Workflow,
+    record_id: str,
+    customer_id: str,
+    *,
+    sweep: bool = False,
+    view: CustomerLedger | None = None,
+    customer_runs: list[RunState] | None = None,
 ) -> tuple[RunState | None, str]:
     """Enrol the record if the rules say so: the run item and marker are written once (a duplicate event finds
-    the marker), then the execution starts under the run's name (a retried start is the same execution)."""
-    view = rt.ledger.view(tenant.tenant_id, customer_id, with_members=workflow.level is Level.CUSTOMER_GROUP)
+    the marker), then the execution starts under the run's name (a retried start is the same execution).
+
+    A sweep passes the customer's ``view`` and ``customer_runs``, read once for all the customer's records.
+    """
+    if view is None:
+        view = rt.ledger.view(tenant.tenant_id, customer_id, with_members=workflow.level is Level.CUSTOMER_GROUP)
     if view is None:
         return None, "customer_unknown"
-    previous = [r for r in rt.runs.of_customer(tenant.tenant_id, customer_id) if r.workflow_id == workflow.id]
+    if customer_runs is None:
+        customer_runs = rt.runs.of_customer(tenant.tenant_id, customer_id)
+    previous = [r for r in customer_runs if r.workflow_id == workflow.id]
     verdict = consider(workflow, record_id, view, rt.clock.now(), tenant, previous, on_sweep_day_only=sweep)
     if verdict.run is None:
         return None, verdict.reason

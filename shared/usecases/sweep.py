@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 
 from shared.domain.calendar import at_local, holiday_calendar, is_start_day, local_date
 from shared.domain.ledger.models import Contact, Invoice
+from shared.domain.ledger.views import CustomerLedger
 from shared.domain.levels import Level
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
@@ -69,11 +70,19 @@ def sweep(rt: Runtime, shard: SweepShard) -> int:
     if tenant is None or workflow is None or workflow.status != "active":
         return 0
     enrolled = 0
+    group = workflow.level is Level.CUSTOMER_GROUP
     for customer_id in rt.ledger.customer_ids(shard.tenant_id):
         if _shard_of(customer_id, shard.shards) != shard.shard:
             continue
-        for record_id in _records(rt, tenant, workflow, customer_id):
-            run, _ = enrol(rt, tenant, workflow, record_id, customer_id, sweep=True)
+        # the customer's ledger and runs are read once for all its records (not once per invoice)
+        view = rt.ledger.view(tenant.tenant_id, customer_id, with_members=group)
+        if view is None:
+            continue
+        customer_runs = rt.runs.of_customer(tenant.tenant_id, customer_id)
+        for record_id in _records(rt, tenant, workflow, view):
+            run, _ = enrol(
+                rt, tenant, workflow, record_id, customer_id, sweep=True, view=view, customer_runs=customer_runs
+            )
             enrolled += run is not None
     logger.info("swept", extra={**shard.to_payload(), "enrolled": enrolled})
     return enrolled
@@ -88,19 +97,13 @@ def _due(workflow: Workflow, tenant: TenantSettings, now: datetime) -> bool:
     return now >= at_local(today, hours.start if hours else time(0), tenant.timezone)
 
 
-def _records(rt: Runtime, tenant: TenantSettings, workflow: Workflow, customer_id: str) -> list[str]:
-    level = workflow.level
+def _records(rt: Runtime, tenant: TenantSettings, workflow: Workflow, view: CustomerLedger) -> list[str]:
+    level, customer = workflow.level, view.customer
     if level is Level.CUSTOMER:
-        return [customer_id]
-    view = rt.ledger.view(tenant.tenant_id, customer_id)
-    if view is None:
-        return []
+        return [customer.id]
     if level is Level.CUSTOMER_GROUP:
-        return (
-            [customer_id]
-            if not view.customer.parent_customer_id and rt.ledger.children(tenant.tenant_id, customer_id)
-            else []
-        )
+        has_members = bool(view.members) or bool(rt.ledger.children(tenant.tenant_id, customer.id))
+        return [customer.id] if not customer.parent_customer_id and has_members else []
     if level is Level.CONTACT:
         return [c.id for c in view.contacts if isinstance(c, Contact) and c.is_active]
     return [i.id for i in view.invoices if isinstance(i, Invoice) and not i.is_settled]
