@@ -291,5 +291,11 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
 
 
+from shared.cli.demo import demo, simulate  # noqa: E402  (registered last: see CONTRACTS.md)
+
+main.add_command(demo)
+main.add_command(simulate)
+
+
 if __name__ == "__main__":
     main()
