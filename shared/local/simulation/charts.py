@@ -94,6 +94,6 @@ def _legend(names: list[str]) -> str:
 def _svg(parts: list[str], title: str, height: int = HEIGHT) -> Markup:
     body = "".join(parts)
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" viewBox="0 0 {WIDTH} '
+        f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {WIDTH} '
         f'{height}" width="{WIDTH}" height="{height}">{body}</svg>'
     )
