@@ -220,7 +220,7 @@ class Harness:
             if time.monotonic() > deadline:
                 self.stuck |= moving
                 return runs
-            time.sleep(0.02)
+            time.sleep(0.05)
 
 
 LIVE = ("active", "paused")
