@@ -132,7 +132,9 @@ def simulate(
 ) -> None:
     """Replay a ledger export day by day through the engine on emulated AWS; write summary.json and report.html."""
     tenant, ledger, bouncing = read_ledger_export(ledger_dir)
-    templates = templates_dir or (workflows_dir if workflows_dir.is_dir() else workflows_dir.parent).parent / "templates"
+    templates = (
+        templates_dir or (workflows_dir if workflows_dir.is_dir() else workflows_dir.parent).parent / "templates"
+    )
     if not templates.exists():
         raise click.UsageError(f"no templates at {templates}: pass --templates")
     _simulate(tenant, ledger, bouncing, workflows_dir, templates, start.date(), days, out)

@@ -3,10 +3,10 @@ thousands of items many thousands of times, and moto answers every Query by sort
 
 ``Table.all_items`` sorts every item of the table on each call. ``Table.query`` calls it for a base-table query
 (then keeps the items of one partition) and for an index query (then sorts the candidates again by the index's
-keys). The patch restricts a base-table query to its partition's items, and skips the first, overwritten sort for
-an index query and pre-selects the items whose index hash key matches (comparing plain values, not moto's typed
-values, which is where its time went); ``Scan`` (which pages in ``all_items`` order) is untouched. The results, their order and
-``LastEvaluatedKey`` are moto's own (tests/integration/test_moto_speedups.py compares them).
+keys). The patch restricts a base-table query to its partition's items; for an index query it skips the first,
+overwritten sort and pre-selects the items whose index hash key matches (comparing plain values, not moto's typed
+values, which is where its time went). ``Scan`` (which pages in ``all_items`` order) is untouched. The results,
+their order and ``LastEvaluatedKey`` are moto's own (tests/integration/test_moto_speedups.py compares them).
 
 moto also passes every DynamoDB response through a generic, model-driven serializer that costs more than the
 operation itself (about 5 ms per GetItem, 1.5 ms per item returned). The data-plane operations' results are

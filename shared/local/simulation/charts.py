@@ -18,14 +18,15 @@ def stacked_bars(labels: Sequence[str], series: dict[str, Sequence[float]], titl
     step = (WIDTH - 2 * PAD) / max(len(labels), 1)
     parts = [_frame(title, top)]
     for i, label in enumerate(labels):
-        base = HEIGHT - PAD
+        base: float = HEIGHT - PAD
         for k, (name, values) in enumerate(series.items()):
             height = values[i] / top * (HEIGHT - 2 * PAD)
             base -= height
             x = PAD + i * step
             parts.append(
                 f'<rect x="{x:.1f}" y="{base:.1f}" width="{max(step - 1, 1):.1f}" height="{height:.1f}" '
-                f'fill="{COLOURS[k % len(COLOURS)]}"><title>{escape(label)}: {values[i]:g} {escape(name)}</title></rect>'
+                f'fill="{COLOURS[k % len(COLOURS)]}">'
+                f"<title>{escape(label)}: {values[i]:g} {escape(name)}</title></rect>"
             )
     parts += _x_labels(labels, step)
     parts.append(_legend(list(series)))

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import random
-from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 TENANT = {"tenant_id": "acme-uk", "timezone": "Europe/London", "country": "GB", "currency": "GBP", "locale": "en_GB"}
@@ -36,9 +34,29 @@ PROFILES, PROFILE_WEIGHTS = ("early", "late", "partial", "never"), (30, 40, 18, 
 RATINGS = {"early": "A", "late": "B", "partial": "C", "never": "C"}
 POSITIONS = ("Accounts Payable", "CFO", "Billing Contact")
 OWNERS = ("usr-alice", "usr-bilal", "usr-chloe")
-BRANDS: tuple[str, ...] = ("Northwind", "Bluebird", "Harbour", "Granite", "Summit", "Riverside", "Oakridge", "Silverline", "Kestrel")
+BRANDS: tuple[str, ...] = (
+    "Northwind",
+    "Bluebird",
+    "Harbour",
+    "Granite",
+    "Summit",
+    "Riverside",
+    "Oakridge",
+    "Silverline",
+    "Kestrel",
+)
 BRANDS += ("Meridian", "Beacon", "Ironbridge", "Larkspur", "Foxglove", "Hawthorn", "Copperleaf", "Tidewater", "Alder")
-TRADES: tuple[str, ...] = ("Logistics", "Foods", "Engineering", "Retail", "Systems", "Interiors", "Pharma", "Print", "Analytics")
+TRADES: tuple[str, ...] = (
+    "Logistics",
+    "Foods",
+    "Engineering",
+    "Retail",
+    "Systems",
+    "Interiors",
+    "Pharma",
+    "Print",
+    "Analytics",
+)
 TRADES += ("Textiles", "Builders", "Labs", "Motors", "Packaging", "Hospitality", "Energy", "Media")
 FIRST = ("Amelia", "Oliver", "Siobhan", "Liam", "Camille", "Hugo", "Lena", "Jonas", "Emily", "Marcus", "Priya", "Tom")
 LAST = ("Walsh", "Murphy", "Dubois", "Martin", "Schmidt", "Weber", "Smith", "Patel", "Jones", "Keller", "Byrne")

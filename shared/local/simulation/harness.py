@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,8 @@ from shared.domain.webhooks import MAX_RECORDS, sign
 from shared.domain.workflow.definition import Workflow
 from shared.local import moto_patches, moto_speedups
 from shared.local.fake_sms import SentSms, outbox
-from shared.local.stack import ACCOUNT, REGION, LocalStack, provision
 from shared.local.simulation.replay import KIND_OF
+from shared.local.stack import ACCOUNT, REGION, LocalStack, provision
 
 BOUNCE_SAMPLE = Path(__file__).parent / "events" / "ses_bounce_eventbridge.json"
 PROCESS_ENVIRONMENT = {
@@ -267,7 +267,7 @@ def _restore(name: str, value: str | None) -> None:
 def webhook_event(tenant_id: str, body: str, timestamp: int, secret: str) -> dict[str, Any]:
     """An API Gateway HTTP API (payload v2) request for the records route, signed as the ERP signs it."""
     path = f"/v1/tenants/{tenant_id}/records"
-    when = datetime.fromtimestamp(timestamp).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    when = datetime.fromtimestamp(timestamp, tz=UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")
     return {
         "version": "2.0",
         "routeKey": "POST /v1/tenants/{tenant_id}/records",

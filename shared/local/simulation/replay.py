@@ -34,7 +34,15 @@ from shared.domain.ledger.views import Ledger
 POSTED_AT = {Customer: time(7, 0), Contact: time(7, 0), Invoice: time(7, 0), CreditNote: time(11, 0)}
 MONEY_AT = time(13, 0)
 KIND_OF = {model: kind for kind, model in LEDGER_MODELS.items()}
-ORDER: dict[type[LedgerRecord], int] = {Customer: 0, Contact: 1, Invoice: 2, CreditNote: 3, Payment: 4, PromiseToPay: 5, Communication: 6}
+ORDER: dict[type[LedgerRecord], int] = {
+    Customer: 0,
+    Contact: 1,
+    Invoice: 2,
+    CreditNote: 3,
+    Payment: 4,
+    PromiseToPay: 5,
+    Communication: 6,
+}
 
 
 @dataclass(frozen=True)

@@ -62,14 +62,24 @@ def timelines(outcome: Outcome, count: int = SAMPLE_CUSTOMERS) -> list[dict[str,
 
     for invoice in scenario.ledger.all(Invoice):
         assert isinstance(invoice, Invoice)
-        add(invoice.customer_id, invoice.issued_on, "invoice", f"{invoice.number} issued, {invoice.amount} due {invoice.due_on}")
+        add(
+            invoice.customer_id,
+            invoice.issued_on,
+            "invoice",
+            f"{invoice.number} issued, {invoice.amount} due {invoice.due_on}",
+        )
     for payment in scenario.ledger.all(Payment):
         assert isinstance(payment, Payment)
         add(payment.customer_id, payment.paid_on, "payment", f"{payment.currency} {payment.amount} received")
     for promise in scenario.ledger.all(PromiseToPay):
         assert isinstance(promise, PromiseToPay)
         made = promise.created_at.date() if promise.created_at else promise.promised_on
-        add(promise.customer_id, made, "promise", f"promised for {promise.promised_on} ({promise.status.value} in the end)")
+        add(
+            promise.customer_id,
+            made,
+            "promise",
+            f"promised for {promise.promised_on} ({promise.status.value} in the end)",
+        )
     for message in communications(outcome):
         day = local_date(_instant(message["at"]), zone)
         if message["direction"] == "received":

@@ -9,6 +9,7 @@ of the cost on moto.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from shared.clock import FixedClock
-from shared.domain.calendar import at_local, local_date
-from shared.domain.ledger.models import Contact, Invoice, LedgerRecord
+from shared.domain.calendar import at_local
+from shared.domain.ledger.models import Invoice, LedgerRecord, Payment, PaymentStatus
 from shared.domain.ledger.views import Ledger
 from shared.domain.templates.models import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
@@ -80,9 +81,7 @@ class Outcome:
     opening_overdue: dict[str, Decimal]
 
 
-def simulate(
-    scenario: Scenario, decisions: DecisionLog, on_day: Callable[[DayFigures], None] | None = None
-) -> Outcome:
+def simulate(scenario: Scenario, decisions: DecisionLog, on_day: Callable[[DayFigures], None] | None = None) -> Outcome:
     """Run the scenario on a fresh local stack and return what happened."""
     zone = scenario.tenant.timezone
     clock = FixedClock(at_local(scenario.start, time(0), zone))
@@ -151,7 +150,7 @@ def _run_day(
         runs = harness.settle()
         now = harness.clock.now()
         due = {_instant(r.next_run_at) for r in runs if r.parking == "WAITING" and r.next_run_at}
-        due = {d for d in due if d < day_end and r_not_stuck(d)}
+        due = {d for d in due if d < day_end}
         overdue_now = any(d <= now for d in due)
         if overdue_now and ticks_here < MAX_TICKS_AT_ONE_INSTANT and last == now:
             instant = now
@@ -171,10 +170,6 @@ def _run_day(
         figures.ticks += 1
         figures.bounces += _bounce(harness, scenario, bounced)
     harness.clock.set(day_end)
-
-
-def r_not_stuck(_: datetime) -> bool:
-    return True
 
 
 def _instant(text: str) -> datetime:
@@ -207,8 +202,6 @@ def _bounce(harness: Harness, scenario: Scenario, bounced: list[tuple[str, str]]
 
 
 def _communications_by_message(harness: Harness) -> dict[str, dict[str, Any]]:
-    import json
-
     found = {}
     for item in harness.ledger_items():
         if str(item.get("sk", "")).startswith("communication#"):
@@ -230,8 +223,6 @@ def overdue_by_currency(ledger: Ledger, day: date) -> dict[str, Decimal]:
 
 def _money_by_day(scenario: Scenario) -> dict[date, tuple[dict[str, Decimal], dict[str, Decimal]]]:
     """Per simulated day: the overdue balance at its end and the money paid that day, per currency."""
-    from shared.domain.ledger.models import Payment, PaymentStatus
-
     result = {}
     for offset in range(scenario.days):
         day = scenario.start + timedelta(days=offset)
@@ -242,10 +233,3 @@ def _money_by_day(scenario: Scenario) -> dict[date, tuple[dict[str, Decimal], di
                 collected[payment.currency] += payment.amount
         result[day] = (overdue_by_currency(scenario.ledger.as_of(day), day), dict(sorted(collected.items())))
     return result
-
-
-def contacts_by_address(ledger: Ledger) -> dict[str, Contact]:
-    return {c.email: c for c in ledger.all(Contact) if isinstance(c, Contact) and c.email}
-
-
-__all__ = ["DayFigures", "Outcome", "Scenario", "local_date", "simulate"]

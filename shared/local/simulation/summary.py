@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -43,7 +43,6 @@ def duplicate_sends(outcome: Outcome) -> dict[str, int]:
     was logged as). A message sent but logged under no communication is counted apart (``unlogged``): a second
     send of one action overwrites the first one's log entry."""
     by_source = {c["source_id"]: c for c in communications(outcome) if c.get("source_id")}
-    zone = outcome.scenario.tenant.timezone
     seen: Counter[tuple[Any, ...]] = Counter()
     unlogged = 0
     for message, day in zip(outcome.emails, outcome.email_days, strict=True):
@@ -59,7 +58,6 @@ def duplicate_sends(outcome: Outcome) -> dict[str, int]:
             unlogged += 1
             continue
         seen[("sms", sms.sms.to_e164, logged["template_id"], tuple(sorted(logged["invoice_ids"])), day)] += 1
-    del zone
     return {"duplicates": sum(n - 1 for n in seen.values() if n > 1), "unlogged": unlogged}
 
 
@@ -70,7 +68,9 @@ def summary(outcome: Outcome) -> dict[str, Any]:
     created = [t for t in tasks(outcome) if _day(t["created_at"], scenario.tenant.timezone) >= scenario.start]
     duplicates = duplicate_sends(outcome)
     end = outcome.days[-1]
-    currencies = sorted(set(outcome.opening_overdue) | set(end.overdue) | {c for d in outcome.days for c in d.collected})
+    currencies = sorted(
+        set(outcome.opening_overdue) | set(end.overdue) | {c for d in outcome.days for c in d.collected}
+    )
     money = {
         currency: {
             "overdue_at_start": str(outcome.opening_overdue.get(currency, Decimal(0))),
@@ -117,6 +117,4 @@ def enrolments_by_node(outcome: Outcome) -> dict[str, dict[str, int]]:
 
 
 def _day(instant: str, zone: str) -> date:
-    from datetime import datetime
-
     return local_date(datetime.fromisoformat(instant.replace("Z", "+00:00")), zone)
