@@ -85,8 +85,9 @@ def timelines(outcome: Outcome, count: int = SAMPLE_CUSTOMERS) -> list[dict[str,
         if message["direction"] == "received":
             add(message["customer_id"], day, "reply", message.get("body_text", "")[:90])
         else:
-            what = f"{message['channel']} '{message.get('template_id')}' {message['status']}"
-            add(message["customer_id"], day, message["channel"], what + f" ({message.get('workflow_id')})")
+            what = f"'{message.get('template_id')}' {message['status']} ({message.get('workflow_id')})"
+            reason = f": {message['reason']}" if message.get("reason") else ""
+            add(message["customer_id"], day, message["channel"], what + reason[:160])
     for task in tasks(outcome):
         add(task["customer_id"], local_date(_instant(task["created_at"]), zone), "task", task["title"])
     for run in run_states(outcome):
