@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,13 @@ def report_data(outcome: Outcome, summary: dict[str, Any]) -> dict[str, Any]:
         for where, count in places.items()
     ]
     counts = [(name.replace("_", " "), value) for name, value in summary["counts"].items() if name != "alerts_by_code"]
+    money = [
+        (currency, *(f"{Decimal(figures[k]):,.2f}" for k in ("overdue_at_start", "overdue_at_end", "collected")))
+        for currency, figures in summary["money"].items()
+    ]
     return {
         "summary": summary,
+        "money": money,
         "counts": counts,
         "alerts": sorted(summary["counts"]["alerts_by_code"].items()),
         "charts": {

@@ -110,5 +110,6 @@ def test_the_report_has_its_charts_a_timeline_and_no_external_reference():
     assert "Bluebird &lt;Foods&gt; Ltd" in html
     assert "overdue-1" in html and "stopped: balance_cleared" in html
     assert not re.search(r"(https?:)?//[a-z]", html) and "<script" not in html
-    # AND the overdue line follows the daily balances
+    # AND the money table shows the period's figures, and the timeline starts with the day's two emails
+    assert data["money"] == [("GBP", "100.00", "40.00", "60.00")]
     assert [e["kind"] for e in data["timelines"][0]["entries"]][:2] == ["email", "email"]
