@@ -55,9 +55,14 @@ test-infra: dev ## CDK assertions, cfn-lint and cdk-nag on the synthesized stack
 test: lint ## lint, then every offline test
 	$(RUN) pytest tests
 
-demo: dev ## set up and run the demo on emulated AWS
-	@echo "The local runtime is coming (issue 7); meanwhile: forecast the example workflows on the example ledger."
-	$(RUN) chaseflow workflows forecast examples/workflows --ledger examples/ledger --from 2026-11-02 --days 30
+# The demo's own environment: the project and the `local` group (moto) only, neither the CDK nor Node. --inexact
+# never removes what `make dev` installed, so a full environment stays full; `make dev` still syncs every group.
+$(VENV)/.synced-local: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --no-default-groups --group local --inexact
+	@touch $@
+
+demo: $(VENV)/.synced-local ## run the whole system on emulated AWS: writes demo-output/summary.json and report.html
+	$(RUN) chaseflow demo --out demo-output
 
 bench: dev ## benchmarks: print figures and write bench/results/*.json (never part of test)
 	$(RUN) python -m bench.filter_throughput

@@ -14,6 +14,7 @@ import click
 from shared.cli.admin import admin
 from shared.cli.alerts import alerts_group
 from shared.cli.dead_letters import dead_letters
+from shared.cli.demo import demo, simulate
 from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
 from shared.cli.local import local
 from shared.domain.explain import explain
@@ -299,6 +300,9 @@ main.add_command(admin)
 main.add_command(dead_letters)
 main.add_command(alerts_group)
 main.add_command(local)
+main.add_command(demo)
+main.add_command(simulate)
+
 
 if __name__ == "__main__":
     main()
