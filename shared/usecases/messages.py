@@ -17,7 +17,15 @@ from shared.domain.calendar import local_date
 from shared.domain.engine.progress import ActionOutcome
 from shared.domain.engine.run import RunState
 from shared.domain.engine.timing import send_rules
-from shared.domain.ledger.models import Channel, Communication, CommunicationStatus, Contact, Direction, Task
+from shared.domain.ledger.models import (
+    Channel,
+    Communication,
+    CommunicationStatus,
+    Contact,
+    Direction,
+    Payment,
+    Task,
+)
 from shared.domain.ledger.views import CustomerLedger
 from shared.domain.levels import Level
 from shared.domain.messaging.frequency import FrequencyCap, check_cap
@@ -165,6 +173,10 @@ class Messenger:
         settings = self.templates.settings(tenant.tenant_id)
         owner = settings.users.get(view.customer.account_owner_id or "")
         invoice = view.invoice(run.record_id) if run.level is Level.INVOICE else None
+        # a payment-level run's message is about its payment ({{ payment.amount }} …)
+        payment = (
+            next((p for p in view.payments if p.id == run.record_id), None) if run.level is Level.PAYMENT else None
+        )
         recipients = resolve_recipients(
             node.recipients,
             view,
@@ -198,6 +210,7 @@ class Messenger:
                 contact=contact,
                 users=settings.users,
                 links=settings.links,
+                payment=payment if isinstance(payment, Payment) else None,
             )
             language = (contact.language if contact else None) or view.customer.language
             return render(template, context, language=language)

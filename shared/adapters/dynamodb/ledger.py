@@ -36,21 +36,9 @@ class LedgerRepository:
         """Store the record unless we hold a newer version (``force``: a change the engine made itself, such
         as an action node's tag), with the detail types of the events its change announces. Returns whether it
         was stored."""
-        kind = KIND_OF[type(record)]
-        customer_id = record.id if isinstance(record, Customer) else getattr(record, "customer_id")  # noqa: B009
-        item: dict[str, Any] = {
-            "pk": f"T#{record.tenant_id}#C#{customer_id}",
-            "sk": f"{kind}#{record.id}",
-            "record_key": f"T#{record.tenant_id}#{kind}#{record.id}",
-            "body": record.model_dump_json(),
-        }
-        if isinstance(record, Customer):
-            item |= _customer_keys(record)
-        if announces:
-            item["announces"] = list(announces)
+        item = ledger_item(record, announces)
         condition = Attr("pk").not_exists()
         if record.updated_at is not None:
-            item["updated_at"] = record.updated_at.isoformat()
             condition |= Attr("updated_at").not_exists() | Attr("updated_at").lt(item["updated_at"])
         if force:
             old = self._table.put_item(Item=item, ReturnValues="ALL_OLD").get("Attributes")
@@ -139,6 +127,25 @@ class LedgerRepository:
                 break
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return [LEDGER_MODELS[i["sk"].split("#", 1)[0]].model_validate_json(i["body"]) for i in items]
+
+
+def ledger_item(record: LedgerRecord, announces: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The item a record is stored as (also what a bulk import writes)."""
+    kind = KIND_OF[type(record)]
+    customer_id = record.id if isinstance(record, Customer) else getattr(record, "customer_id")  # noqa: B009
+    item: dict[str, Any] = {
+        "pk": f"T#{record.tenant_id}#C#{customer_id}",
+        "sk": f"{kind}#{record.id}",
+        "record_key": f"T#{record.tenant_id}#{kind}#{record.id}",
+        "body": record.model_dump_json(),
+    }
+    if record.updated_at is not None:
+        item["updated_at"] = record.updated_at.isoformat()
+    if isinstance(record, Customer):
+        item |= _customer_keys(record)
+    if announces:
+        item["announces"] = list(announces)
+    return item
 
 
 def _customer_keys(customer: Customer) -> dict[str, str]:

@@ -24,6 +24,7 @@ from moto.ses.models import ses_backends
 
 from functions import wiring
 from shared.adapters.dynamodb import client as dynamodb_client
+from shared.adapters.dynamodb.ledger import ledger_item
 from shared.clock import FixedClock
 from shared.domain.ledger.models import LedgerRecord
 from shared.domain.templates.models import Template, TemplateSettings
@@ -122,7 +123,7 @@ class Harness:
         table = boto3.resource("dynamodb", region_name=REGION).Table(self.local.tables["ledger"])
         with table.batch_writer() as batch:
             for record in opening:
-                batch.put_item(Item=_ledger_item(record))
+                batch.put_item(Item=ledger_item(record))
 
     # --- the ways in -----------------------------------------------------------------------------------------
 
@@ -240,21 +241,6 @@ def _items(table_name: str) -> Iterator[dict[str, Any]]:
 def _webhook_record(record: LedgerRecord) -> dict[str, Any]:
     data = record.model_dump(mode="json", exclude={"tenant_id"}, exclude_none=True)
     return {"kind": KIND_OF[type(record)], "data": data}
-
-
-def _ledger_item(record: LedgerRecord) -> dict[str, Any]:
-    """The ledger repository's item layout (``shared.adapters.dynamodb.ledger``), for the bulk import."""
-    kind = KIND_OF[type(record)]
-    customer_id = record.id if kind == "customer" else getattr(record, "customer_id")  # noqa: B009
-    item = {
-        "pk": f"T#{record.tenant_id}#C#{customer_id}",
-        "sk": f"{kind}#{record.id}",
-        "record_key": f"T#{record.tenant_id}#{kind}#{record.id}",
-        "body": record.model_dump_json(),
-    }
-    if record.updated_at is not None:
-        item["updated_at"] = record.updated_at.isoformat()
-    return item
 
 
 def _restore(name: str, value: str | None) -> None:
