@@ -44,7 +44,7 @@ PROCESS_ENVIRONMENT = {
     "AWS_REGION": REGION,  # moto's Step Functions SDK integrations read it
     "AWS_LAMBDA_FUNCTION_NAME": "chaseflow-simulation",  # read by Powertools on threads outside a handler
     "TZ": "UTC",
-    "POWERTOOLS_METRICS_DISABLED": "true",  # EMF lines are for CloudWatch; in a simulation they would flood the terminal
+    "POWERTOOLS_METRICS_DISABLED": "true",  # EMF lines are for CloudWatch: here they would flood the terminal
 }
 SETTLE_TIMEOUT_S = 60.0
 
