@@ -11,6 +11,7 @@ import os
 import secrets
 import time
 import uuid
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from shared.local import moto_patches, moto_speedups
 from shared.local.fake_sms import SentSms, outbox
 from shared.local.simulation.replay import KIND_OF
 from shared.local.stack import ACCOUNT, REGION, LocalStack, provision
+from shared.observability import metrics
 
 BOUNCE_SAMPLE = Path(__file__).parent / "events" / "ses_bounce_eventbridge.json"
 PROCESS_ENVIRONMENT = {
@@ -73,6 +75,8 @@ class Harness:
         self._exit = contextlib.ExitStack()
 
     def __enter__(self) -> Harness:
+        # a handler that counted nothing warns on every call; in AWS that goes to its log, here to the terminal
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
         for name, value in PROCESS_ENVIRONMENT.items():
             self._exit.callback(_restore, name, os.environ.get(name))
             os.environ[name] = value
@@ -88,6 +92,8 @@ class Harness:
         wiring.override(clock=self.clock)
         self._exit.callback(wiring.override)
         self._exit.callback(dynamodb_client.reset)
+        # metrics are disabled here but still buffered: drop them before the environment that disables them goes
+        self._exit.callback(metrics.clear_metrics)
         return self
 
     def __exit__(self, *exc: object) -> None:
