@@ -16,7 +16,6 @@ from shared.adapters.dynamodb.sent_log import SentLog
 from shared.adapters.dynamodb.templates import TemplateRepository
 from shared.adapters.dynamodb.workflows import WorkflowRepository
 from shared.adapters.eventbridge import EventPublisher
-from shared.adapters.execution_status import ExecutionStatus
 from shared.adapters.lambda_invoke import Invoker
 from shared.adapters.secrets import WebhookSecrets
 from shared.adapters.ses import SesMailer
@@ -61,7 +60,7 @@ def runtime() -> Runtime:
             alerts=AlertPorts(
                 alerts=AlertRepository(config.core_table),
                 sent=SentLog(config.core_table),
-                executions=ExecutionStatus(config.state_machine_arn),
+                executions=Executions(config.state_machine_arn),
                 mailer=mailer,
             ),
         )

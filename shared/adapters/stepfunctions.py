@@ -37,17 +37,20 @@ class Executions:
 
     def status(self, run: RunState) -> str | None:
         """RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED for the run's current execution; None when none."""
+        return self.of(run.run_id, run.generation)
+
+    def of(self, run_id: str, generation: int) -> str | None:
+        """The status of the run's execution of ``generation``; None when it does not exist (never started)."""
         try:
-            found: str = self._client.describe_execution(executionArn=self._execution_arn(run))["status"]
+            found: str = self._client.describe_execution(executionArn=self._execution_arn(run_id, generation))["status"]
         except ClientError as error:
             if error.response["Error"]["Code"] == "ExecutionDoesNotExist":
                 return None
             raise
         return found
 
-    def _execution_arn(self, run: RunState) -> str:
-        name = execution_name(run.run_id, run.generation)
-        return self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
+    def _execution_arn(self, run_id: str, generation: int) -> str:
+        return self._arn.replace(":stateMachine:", ":execution:") + f":{execution_name(run_id, generation)}"
 
     def stop(self, run: RunState) -> bool:
         """Abort the run's current execution; False when there is none (never started, or already gone).
@@ -55,7 +58,9 @@ class Executions:
         The run item is the truth: advance ends a stopped run even where the abort did not take (moto does not
         abort an execution parked on a token)."""
         try:
-            self._client.stop_execution(executionArn=self._execution_arn(run), cause="stopped by a person")
+            self._client.stop_execution(
+                executionArn=self._execution_arn(run.run_id, run.generation), cause="stopped by a person"
+            )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ExecutionDoesNotExist":
                 return False

@@ -51,7 +51,7 @@ HOLD_RECHECK = timedelta(minutes=15)  # a held send looks at its breaker again t
 class AlertPorts:
     alerts: Any  # AlertRepository
     sent: Any  # SentLog
-    executions: Any = None  # ExecutionStatus; None: stuck runs are judged on the run items alone
+    executions: Any = None  # Executions (its ``of``); None: stuck runs are judged on the run items alone
     mailer: Any = None  # SesMailer for the digest
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from shared.adapters.dynamodb.client import table
+from shared.adapters.dynamodb.client import every_item, table
 from shared.domain.alerts import Alert
 from shared.domain.alerts.runs import RunSnapshot
 from shared.domain.engine.run import RunState, RunStatus
@@ -25,14 +25,7 @@ class AlertRepository:
         self._table = table(table_name)
 
     def all(self, tenant_id: str) -> list[Alert]:
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(f"T#{tenant_id}#ALERTS")}
-        while True:
-            response = self._table.query(**kwargs)
-            items += response.get("Items", [])
-            if "LastEvaluatedKey" not in response:
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = every_item(self._table.query, KeyConditionExpression=Key("pk").eq(f"T#{tenant_id}#ALERTS"))
         return [Alert.model_validate_json(i["body"]) for i in items]
 
     def get(self, tenant_id: str, alert_id: str) -> Alert | None:
@@ -104,28 +97,23 @@ class AlertRepository:
         """The tenant's active and failed run items. A filtered scan, like the run controls' (a sparse index on
         active runs is the upgrade when tables grow)."""
         condition = Attr("sk").eq("RUN") & Attr("tenant_id").eq(tenant_id) & Attr("status").is_in(["active", "failed"])
-        kwargs: dict[str, Any] = {"FilterExpression": condition}
         found = []
-        while True:
-            response = self._table.scan(**kwargs)
-            for item in response.get("Items", []):
-                state = RunState.model_validate_json(item["state"])
-                last = max([state.enrolled_at, state.node_entered_at, *(h.at for h in state.history)])
-                due = item.get("next_run_at")
-                found.append(
-                    RunSnapshot(
-                        run_id=state.run_id,
-                        workflow_id=state.workflow_id,
-                        parking=item.get("parking"),
-                        next_run_at=datetime.fromisoformat(due.replace("Z", "+00:00")) if due else None,
-                        last_activity=last,
-                        generation=state.generation,
-                        failed=state.status is RunStatus.FAILED,
-                    )
+        for item in every_item(self._table.scan, FilterExpression=condition):
+            state = RunState.model_validate_json(item["state"])
+            last = max([state.enrolled_at, state.node_entered_at, *(h.at for h in state.history)])
+            due = item.get("next_run_at")
+            found.append(
+                RunSnapshot(
+                    run_id=state.run_id,
+                    workflow_id=state.workflow_id,
+                    parking=item.get("parking"),
+                    next_run_at=datetime.fromisoformat(due.replace("Z", "+00:00")) if due else None,
+                    last_activity=last,
+                    generation=state.generation,
+                    failed=state.status is RunStatus.FAILED,
                 )
-            if "LastEvaluatedKey" not in response:
-                return found
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            )
+        return found
 
 
 def _conditional_put(handle: Any, item: dict[str, Any], condition: Any) -> bool:

@@ -16,7 +16,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamodb.cache import TENANTS
-from shared.adapters.dynamodb.client import table
+from shared.adapters.dynamodb.client import every_item, table
 from shared.adapters.dynamodb.sent_log import SentLog
 from shared.domain.ledger.models import LEDGER_MODELS, Customer, LedgerRecord
 from shared.domain.ledger.views import CustomerLedger, Ledger
@@ -88,17 +88,11 @@ class LedgerRepository:
         found: list[str] = []
         name = "parent_key" if index == "by_parent" else "customers_key"
         for key in partition_keys:
-            kwargs: dict[str, Any] = {
-                "IndexName": index,
-                "KeyConditionExpression": Key(name).eq(key),
-                "ProjectionExpression": "customer_id",
-            }
-            while True:
-                response = self._table.query(**kwargs)
-                found += [i["customer_id"] for i in response.get("Items", [])]
-                if "LastEvaluatedKey" not in response:
-                    break
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            condition = Key(name).eq(key)
+            items = every_item(
+                self._table.query, IndexName=index, KeyConditionExpression=condition, ProjectionExpression="customer_id"
+            )
+            found += [i["customer_id"] for i in items]
         return found
 
     def tenant(self, tenant_id: str) -> TenantSettings | None:
@@ -118,14 +112,8 @@ class LedgerRepository:
         return [i["sk"] for i in items]
 
     def _records(self, tenant_id: str, customer_id: str) -> list[LedgerRecord]:
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(f"T#{tenant_id}#C#{customer_id}")}
-        while True:  # a customer with years of history outgrows one 1 MB page
-            response = self._table.query(**kwargs)
-            items += response["Items"]
-            if "LastEvaluatedKey" not in response:
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        # every page: a customer with years of history outgrows one 1 MB page
+        items = every_item(self._table.query, KeyConditionExpression=Key("pk").eq(f"T#{tenant_id}#C#{customer_id}"))
         return [LEDGER_MODELS[i["sk"].split("#", 1)[0]].model_validate_json(i["body"]) for i in items]
 
 

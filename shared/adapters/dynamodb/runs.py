@@ -19,7 +19,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from shared.adapters.dynamodb.client import table
+from shared.adapters.dynamodb.client import every_item, table
 from shared.domain.engine.run import RunState
 from shared.errors import RunChanged
 from shared.platform.statemachine import run_pk
@@ -52,31 +52,34 @@ class RunRepository:
         """Write the run and its enrolment marker atomically; False when the record is already enrolled
         (an active run, or — for one-time triggers — any run ever)."""
         marker = {"pk": _marker_pk(run), "sk": "ONCE" if once else "ACTIVE", "run_id": run.run_id}
-        client = self._table.meta.client  # the resource's client: plain Python values, serialized for us
         try:
-            client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": marker,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": self._item(run, parking=None),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
-            )
+            self._put_with_marker(marker, self._item(run, parking=None), "attribute_not_exists(pk)", {})
         except ClientError as error:
             if error.response["Error"]["Code"] == "TransactionCanceledException":
                 return False
             raise
         return True
+
+    def _put_with_marker(
+        self, marker: dict[str, Any], item: dict[str, Any], condition: str, values: dict[str, Any]
+    ) -> None:
+        """The enrolment marker (only if the record holds none) and the run item (if ``condition``), atomically."""
+        run_put: dict[str, Any] = {"TableName": self._table.name, "Item": item, "ConditionExpression": condition}
+        if values:
+            run_put["ExpressionAttributeValues"] = values
+        # the resource's client: plain Python values, serialized for us
+        self._table.meta.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self._table.name,
+                        "Item": marker,
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {"Put": run_put},
+            ]
+        )
 
     def get(self, tenant_id: str, run_id: str) -> StoredRun | None:
         item = self._table.get_item(Key={"pk": run_pk(tenant_id, run_id), "sk": "RUN"}, ConsistentRead=True).get("Item")
@@ -189,28 +192,13 @@ class RunRepository:
         """Every run of a workflow. A filtered scan of the table: fine for the admin API's volumes today; a
         sparse ``by_workflow`` index on ``workflow_key`` is the upgrade when tables grow."""
         condition = Attr("sk").eq("RUN") & Attr("workflow_key").eq(workflow_key(tenant_id, workflow_id))
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"FilterExpression": condition}
-        while True:
-            response = self._table.scan(**kwargs)
-            items += response.get("Items", [])
-            if "LastEvaluatedKey" not in response:
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = every_item(self._table.scan, FilterExpression=condition)
         found = [self.get(tenant_id, i["run_id"]) for i in items]
         return [r for r in found if r is not None]
 
     def unfinished(self) -> list[StoredRun]:
         """Every run of every tenant that has not ended (a filtered scan: the local runtime's restart only)."""
-        condition = Attr("sk").eq("RUN") & Attr("status").eq("active")
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"FilterExpression": condition}
-        while True:
-            response = self._table.scan(**kwargs)
-            items += response.get("Items", [])
-            if "LastEvaluatedKey" not in response:
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = every_item(self._table.scan, FilterExpression=Attr("sk").eq("RUN") & Attr("status").eq("active"))
         found = [self.get(i["tenant_id"], i["run_id"]) for i in items]
         return [r for r in found if r is not None and not r.state.status.is_final]
 
@@ -253,27 +241,8 @@ class RunRepository:
         was enrolled again meanwhile (its new run holds the marker). Raises ``RunChanged`` as ``save`` does."""
         marker = {"pk": _marker_pk(run), "sk": "ACTIVE", "run_id": run.run_id}
         item = self._item(run, parking=None) | {"revision": revision + 1}
-        client = self._table.meta.client
         try:
-            client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": marker,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": item,
-                            "ConditionExpression": "revision = :read",
-                            "ExpressionAttributeValues": {":read": revision},
-                        }
-                    },
-                ]
-            )
+            self._put_with_marker(marker, item, "revision = :read", {":read": revision})
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise

@@ -17,7 +17,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 
 from shared.adapters import metrics
-from shared.adapters.dynamodb.client import table
+from shared.adapters.dynamodb.client import every_item, table
 from shared.domain.ledger.models import Channel, Communication, CommunicationStatus, Direction, LedgerRecord, Task
 
 _EMAIL_METRIC = {
@@ -109,11 +109,4 @@ def _days(since: datetime, until: datetime) -> list[date]:
 
 
 def _query_all(handle: Any, pk: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(pk)}
-    while True:
-        response = handle.query(**kwargs)
-        items += response.get("Items", [])
-        if "LastEvaluatedKey" not in response:
-            return items
-        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return every_item(handle.query, KeyConditionExpression=Key("pk").eq(pk))

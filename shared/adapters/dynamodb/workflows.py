@@ -7,12 +7,10 @@ workflows so that an event finds its workflows with one Query.
 
 from __future__ import annotations
 
-from typing import Any
-
 from boto3.dynamodb.conditions import Attr, Key
 
 from shared.adapters.dynamodb.cache import CURRENT_WORKFLOWS, WORKFLOW_VERSIONS
-from shared.adapters.dynamodb.client import table
+from shared.adapters.dynamodb.client import every_item, table
 from shared.domain.levels import TriggerType
 from shared.domain.workflow.definition import Workflow
 from shared.domain.workflow.versions import saved
@@ -59,14 +57,7 @@ class WorkflowRepository:
     def all(self, tenant_id: str) -> list[Workflow]:
         """The current version of every workflow of the tenant, any status, by id (a filtered scan for now)."""
         condition = Attr("sk").eq("CURRENT") & Attr("pk").begins_with(f"T#{tenant_id}#WF#")
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"FilterExpression": condition}
-        while True:
-            response = self._table.scan(**kwargs)
-            items += response.get("Items", [])
-            if "LastEvaluatedKey" not in response:
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = every_item(self._table.scan, FilterExpression=condition)
         return sorted((Workflow.model_validate_json(i["definition"]) for i in items), key=lambda w: w.id)
 
     def _load(self, pk: str, sk: str) -> Workflow | None:
