@@ -24,6 +24,7 @@ from moto.dynamodb.models import dynamodb_backends
 from moto.ses.models import ses_backends
 
 from functions import wiring
+from shared.adapters import metrics as metrics_port
 from shared.adapters.dynamodb import client as dynamodb_client
 from shared.adapters.dynamodb.ledger import ledger_item
 from shared.clock import FixedClock
@@ -36,7 +37,6 @@ from shared.local import moto_patches, moto_speedups
 from shared.local.fake_sms import SentSms, outbox
 from shared.local.simulation.replay import KIND_OF
 from shared.local.stack import ACCOUNT, REGION, LocalStack, provision
-from shared.observability import metrics
 
 BOUNCE_SAMPLE = Path(__file__).parent / "events" / "ses_bounce_eventbridge.json"
 PROCESS_ENVIRONMENT = {
@@ -46,9 +46,18 @@ PROCESS_ENVIRONMENT = {
     "AWS_REGION": REGION,  # moto's Step Functions SDK integrations read it
     "AWS_LAMBDA_FUNCTION_NAME": "chaseflow-simulation",  # read by Powertools on threads outside a handler
     "TZ": "UTC",
-    "POWERTOOLS_METRICS_DISABLED": "true",  # EMF lines are for CloudWatch: here they would flood the terminal
 }
 SETTLE_TIMEOUT_S = 60.0
+
+
+class DiscardedMetrics:
+    """The metrics port of a simulation: the counts are in its summary, not in EMF lines."""
+
+    def count(self, name: str, value: int = 1) -> None:
+        pass
+
+    def seconds(self, name: str, value: float) -> None:
+        pass
 
 
 class WebhookRefused(RuntimeError):
@@ -92,8 +101,9 @@ class Harness:
         wiring.override(clock=self.clock)
         self._exit.callback(wiring.override)
         self._exit.callback(dynamodb_client.reset)
-        # metrics are disabled here but still buffered: drop them before the environment that disables them goes
-        self._exit.callback(metrics.clear_metrics)
+        # EMF lines are for CloudWatch: here they would flood the terminal (Powertools prints every 100 values)
+        metrics_port.use(DiscardedMetrics())
+        self._exit.callback(metrics_port.use, None)
         return self
 
     def __exit__(self, *exc: object) -> None:
