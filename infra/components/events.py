@@ -12,6 +12,7 @@ from constructs import Construct
 
 from infra.stage import Stage
 from shared.events.contracts import COMMS_SOURCE, ENGINE_SOURCE, LEDGER_SOURCE
+from shared.events.sms import SMS_EVENT_TYPE, SMS_SOURCE
 from shared.platform.functions import SES_EVENT_TYPES
 
 # SES sends to EventBridge the event types it is configured for; ours are those on_delivery_event handles
@@ -75,6 +76,16 @@ class EventRouting(Construct):
                 detail_type=list(SES_EVENT_TYPES),
                 # only messages sent through this stage's configuration set: two stages in one account stay apart
                 detail={"mail": {"tags": {"ses:configuration-set": [self.configuration_set.configuration_set_name]}}},
+            ),
+            targets=[targets.EventBus(self.bus, dead_letter_queue=self.events_dlq)],
+        )
+        events.Rule(
+            self,
+            "ForwardSmsEvents",
+            description="SMS delivery status events, from the default bus to the custom bus",
+            # the context our adapter sends with every text names the tenant: texts sent by others carry none
+            event_pattern=events.EventPattern(
+                source=[SMS_SOURCE], detail_type=[SMS_EVENT_TYPE], detail={"context": {"tenant": [{"exists": True}]}}
             ),
             targets=[targets.EventBus(self.bus, dead_letter_queue=self.events_dlq)],
         )

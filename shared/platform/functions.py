@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.events.contracts import trigger_rule_pattern
+from shared.events.sms import SMS_EVENT_TYPE, SMS_SOURCE
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,9 @@ SES_EVENT_TYPES = ["Email Bounced", "Email Complaint Received", "Email Delivered
 ON_DELIVERY_EVENT = FunctionSpec(
     key="on_delivery_event",
     handler="functions.senders.on_delivery_event.handler",
-    description="Mark messages and contacts from SES bounce, complaint, delivery and reject events",
-    # SES publishes to the default bus only; a default-bus rule forwards these to ours (the CDK app adds it)
-    rule_pattern={"source": ["aws.ses"], "detail-type": SES_EVENT_TYPES},
+    description="Mark messages and contacts from SES and SMS delivery events (bounces, complaints, undelivered texts)",
+    # SES and End User Messaging SMS publish to the default bus only; default-bus rules forward these to ours
+    rule_pattern={"source": ["aws.ses", SMS_SOURCE], "detail-type": [*SES_EVENT_TYPES, SMS_EVENT_TYPE]},
     needs=frozenset({"events"}),
 )
 

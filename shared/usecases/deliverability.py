@@ -1,4 +1,5 @@
-"""SES delivery events: mark the message and the contact, and announce bounces and complaints on the bus.
+"""SES and SMS delivery events: mark the message and the contact, and announce bounces, complaints and undelivered
+texts on the bus.
 
 A permanent bounce marks the contact BOUNCE and a complaint marks it COMPLAINT (recipient rules then block or
 drop them); transient bounces only mark the message. Out-of-order events never downgrade a bounced or
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from aws_lambda_powertools import Logger
 
 from shared.domain.ledger.models import Communication, CommunicationStatus, Contact, Deliverability
-from shared.events.contracts import DomainEvent, EmailBounced, EmailComplained
+from shared.events.contracts import DomainEvent, EmailBounced, EmailComplained, SmsUndelivered
 from shared.events.ses import SesEvent
+from shared.events.sms import SmsDeliveryEvent
 from shared.usecases.runtime import Runtime
 
 logger = Logger(child=True)
@@ -44,6 +46,40 @@ def on_ses_events(
             continue
         outcome.messages += 1
         _apply(rt, record, message, outcome)
+    if outcome.events:
+        publish(outcome.events)
+    return outcome
+
+
+def on_sms_events(
+    rt: Runtime, records: Sequence[SmsDeliveryEvent], publish: Callable[[list[DomainEvent]], None]
+) -> DeliveryOutcome:
+    """A final failure marks the text FAILED with the carrier's reason and announces ``SmsUndelivered`` (a
+    workflow can then create a task to check the number); a delivery marks it DELIVERED unless it already
+    failed (events can arrive out of order); intermediate statuses change nothing."""
+    outcome = DeliveryOutcome()
+    for record in records:
+        tenant_id, message_id = record.context.get("tenant"), record.context.get("communication")
+        message = rt.ledger.get(tenant_id, "communication", message_id) if tenant_id and message_id else None
+        if not isinstance(message, Communication):
+            outcome.ignored += 1
+            logger.warning("sms event for an unknown message", extra={"sms_message_id": record.message_id})
+            continue
+        outcome.messages += 1
+        if record.undelivered:
+            _mark_message(rt, message, CommunicationStatus.FAILED, f"SMS {record.status}: {record.description}")
+            outcome.events.append(
+                SmsUndelivered(
+                    event_id="sms-" + hashlib.sha256(f"{record.message_id}|{record.status}".encode()).hexdigest()[:32],
+                    tenant_id=message.tenant_id,
+                    customer_id=message.customer_id,
+                    occurred_at=record.at,
+                    record_id=message.id,
+                    address=record.destination,
+                )
+            )
+        elif record.delivered and message.status is not CommunicationStatus.FAILED:
+            _mark_message(rt, message, CommunicationStatus.DELIVERED, None)
     if outcome.events:
         publish(outcome.events)
     return outcome

@@ -3,6 +3,7 @@ the configuration set and the default-bus forwarding rule; the bus is archived."
 
 import pytest
 
+from shared.events.sms import SMS_EVENT_TYPE, SMS_SOURCE
 from shared.platform.functions import FUNCTIONS, SES_EVENT_TYPES
 from tests.infra.conftest import STAGE, functions_by_key, properties, resources
 
@@ -44,11 +45,21 @@ def test_ses_events_reach_the_custom_bus(template):
     ]
     assert config_set["ReputationOptions"] == {"ReputationMetricsEnabled": True}
     # AND a default-bus rule forwards this configuration set's SES events to our bus
-    (forward,) = forwarders
-    assert forward["EventPattern"]["source"] == ["aws.ses"]
+    (forward,) = [f for f in forwarders if f["EventPattern"]["source"] == ["aws.ses"]]
     assert forward["EventPattern"]["detail-type"] == SES_EVENT_TYPES
     assert forward["EventPattern"]["detail"]["mail"]["tags"]["ses:configuration-set"] == [{"Ref": config_set_id}]
     assert forward["Targets"][0]["Arn"] == {"Fn::GetAtt": [_bus_id(template), "Arn"]}
+
+
+def test_sms_delivery_events_reach_the_custom_bus(template):
+    # GIVEN the default-bus rules
+    forwarders = [r for r in properties(template, "AWS::Events::Rule").values() if "EventBusName" not in r]
+    # THEN one forwards End User Messaging SMS delivery events of texts we sent (they carry our context) to our bus
+    (forward,) = [f for f in forwarders if f["EventPattern"]["source"] == [SMS_SOURCE]]
+    assert forward["EventPattern"]["detail-type"] == [SMS_EVENT_TYPE]
+    assert forward["EventPattern"]["detail"] == {"context": {"tenant": [{"exists": True}]}}
+    assert forward["Targets"][0]["Arn"] == {"Fn::GetAtt": [_bus_id(template), "Arn"]}
+    assert "DeadLetterConfig" in forward["Targets"][0]
 
 
 def test_the_custom_bus_is_archived(template):

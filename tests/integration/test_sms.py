@@ -2,7 +2,11 @@
 template, sent once to the contact's E.164 number, never again on a replay, withheld from numbers that opted out,
 and retried by the policy when the provider throttles."""
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import boto3
 
 from functions import wiring
 from shared.adapters.dynamodb.consents import ConsentRepository
@@ -216,3 +220,46 @@ def test_an_unsubscribed_email_address_is_left_out(stack, clock):
     wait_for(lambda: len(sent_messages()) == 1 and parked(run))
     # THEN the email went to John only
     assert sent_messages()[0].destinations["ToAddresses"] == ["john@acme.example"]
+
+
+def deliver_sms_event(stack, communication, status: str = "UNREACHABLE", final: bool = True) -> dict:
+    """The End User Messaging SMS event for our text, as the default-bus rule forwards it to the function."""
+    event = json.loads((Path(__file__).resolve().parents[1] / "events" / "sms" / "text_unreachable.json").read_text())
+    event["detail"]["context"] |= {"run": communication.run_id or "", "communication": communication.id}
+    event["detail"] |= {"messageStatus": status, "eventType": f"TEXT_{status}", "isFinal": final}
+    response = boto3.client("lambda").invoke(
+        FunctionName=stack.functions["on_delivery_event"], Payload=json.dumps(event)
+    )
+    assert "FunctionError" not in response, response["Payload"].read()
+    return json.loads(response["Payload"].read())
+
+
+def test_an_undelivered_text_is_marked_failed_announced_once_and_never_marked_delivered_after(stack, clock):
+    # GIVEN a text sent to Jane
+    setup_sms_workflow()
+    run = enrol_and_open_the_window(stack, clock)
+    wait_for(lambda: len(stack.sms.sent) == 1 and parked(run))
+    (text,) = sms_communications()
+    # WHEN the carrier reports it unreachable (the final status), twice
+    first = deliver_sms_event(stack, text)
+    again = deliver_sms_event(stack, text)
+    # THEN the text is FAILED with the carrier's reason, and SmsUndelivered was announced (the same id each time)
+    assert (first["messages"], first["events"]) == (1, 1) and again["events"] == 1
+    (failed,) = sms_communications()
+    assert failed.status.value == "failed" and failed.reason.startswith("SMS UNREACHABLE")
+    # WHEN a late, out-of-order delivery receipt arrives, and an intermediate status
+    deliver_sms_event(stack, text, status="SUCCESSFUL")
+    pending = deliver_sms_event(stack, text, status="PENDING", final=False)
+    # THEN the text stays failed and nothing more is announced
+    assert [c.status.value for c in sms_communications()] == ["failed"] and pending["events"] == 0
+
+
+def test_a_delivered_text_is_marked_delivered(stack, clock):
+    # GIVEN a text sent to Jane
+    setup_sms_workflow()
+    run = enrol_and_open_the_window(stack, clock)
+    wait_for(lambda: len(stack.sms.sent) == 1 and parked(run))
+    (text,) = sms_communications()
+    # WHEN the carrier confirms it THEN it is DELIVERED and nothing is announced
+    assert deliver_sms_event(stack, text, status="DELIVERED")["events"] == 0
+    assert [c.status.value for c in sms_communications()] == ["delivered"]
