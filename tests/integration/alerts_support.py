@@ -11,6 +11,7 @@ import boto3
 from functions import wiring
 from shared.domain.alerts import Alert
 from shared.domain.ledger.models import Invoice
+from tests.integration.test_controls import call
 from tests.integration.test_runtime_flow import EVENTS
 
 
@@ -89,20 +90,4 @@ def emitted(output: str) -> dict[str, float]:
 
 def api(stack, method: str, path: str, body: Any = None, query: dict[str, str] | None = None) -> tuple[int, Any]:
     """Invoke the admin function as API Gateway does, with a query string."""
-    from urllib.parse import urlencode
-
-    event = json.loads((EVENTS / "apigw" / "admin_pause.json").read_text())
-    root = "/v1/tenants/acme-uk"
-    text = "" if body is None else json.dumps(body)
-    event["rawPath"] = root + path
-    event["rawQueryString"] = urlencode(query or {})
-    if query:
-        event["queryStringParameters"] = query
-    event["requestContext"]["http"] |= {"method": method, "path": root + path}
-    event["routeKey"] = event["requestContext"]["routeKey"] = f"{method} {root}{path}"
-    event["headers"]["content-length"] = str(len(text.encode()))
-    event["body"] = text or None
-    response = boto3.client("lambda").invoke(FunctionName=stack.functions["admin"], Payload=json.dumps(event))
-    assert "FunctionError" not in response, response["Payload"].read()
-    answer = json.loads(response["Payload"].read())
-    return answer["statusCode"], json.loads(answer["body"])
+    return call(stack, method, path, body, query)

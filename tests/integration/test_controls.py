@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import boto3
 
@@ -19,11 +20,16 @@ EVENTS = Path(__file__).resolve().parents[1] / "events" / "apigw"
 ROOT = "/v1/tenants/acme-uk"
 
 
-def call(stack, method: str, path: str, body: Any = None) -> tuple[int, dict[str, Any]]:
+def call(
+    stack, method: str, path: str, body: Any = None, query: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     """Invoke the admin function as API Gateway does (the sample event carrying another request)."""
     event = copy.deepcopy(json.loads((EVENTS / "admin_pause.json").read_text()))
     text = "" if body is None else body if isinstance(body, str) else json.dumps(body)
     event["rawPath"] = ROOT + path
+    event["rawQueryString"] = urlencode(query or {})
+    if query:
+        event["queryStringParameters"] = query
     event["requestContext"]["http"] |= {"method": method, "path": ROOT + path}
     event["routeKey"] = event["requestContext"]["routeKey"] = f"{method} {ROOT}{path}"
     event["headers"]["content-length"] = str(len(text.encode()))
