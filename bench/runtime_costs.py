@@ -13,14 +13,14 @@ import argparse
 import json
 import os
 import time
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
 
 from bench.costs import Meters, figures
+from bench.fixtures import invoice
 from bench.meters import LambdaTimer
 
 SEQUENCE = """
@@ -76,7 +76,7 @@ def main() -> None:
 def _measure(enrolments: int) -> dict[str, Any]:
     from functions import wiring
     from shared.clock import FixedClock
-    from shared.domain.ledger.models import Contact, Customer, Invoice
+    from shared.domain.ledger.models import Contact, Customer
     from shared.domain.templates import load_template_text
     from shared.domain.tenant import TenantSettings
     from shared.domain.workflow.loading import load_workflow_text
@@ -109,19 +109,7 @@ def _measure(enrolments: int) -> dict[str, Any]:
                     email=f"ap{n}@customer.example",
                 )
             )
-            rt.ledger.put(
-                Invoice(
-                    tenant_id="bench",
-                    id=f"i{n}",
-                    customer_id=f"c{n}",
-                    number=f"INV-{n}",
-                    currency="GBP",
-                    amount=Decimal(100),
-                    balance=Decimal(100),
-                    issued_on=date(2026, 11, 2),
-                    due_on=date(2026, 12, 2),
-                )
-            )
+            rt.ledger.put(invoice(n))
         meters.start()  # measure from the first event on
         events = boto3.client("events")
         for n in range(enrolments):

@@ -12,13 +12,13 @@ import argparse
 import json
 import os
 import time
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 
+from bench.fixtures import invoice
 from bench.meters import CallCounter, Switch
 
 WORKFLOW = """
@@ -92,7 +92,7 @@ def _measure(runs: int) -> dict[str, Any]:
         created = []
         for n in range(runs):  # enrol directly (the event path is measured by the cost benchmark)
             rt.ledger.put(Customer(tenant_id="bench", id=f"c{n}", name=f"Customer {n}", currency="GBP"))
-            rt.ledger.put(_invoice(n))
+            rt.ledger.put(invoice(n))
             run = RunState(
                 tenant_id="bench",
                 run_id=run_id_for("bench", workflow.id, f"i{n}", "once"),
@@ -142,22 +142,6 @@ def _measure(runs: int) -> dict[str, Any]:
         "tick_lambda_timeout_s": 60,
         "runs_one_tick_can_resume_within_its_timeout": int(60 * resumed / tick_s),
     }
-
-
-def _invoice(n: int) -> Any:
-    from shared.domain.ledger.models import Invoice
-
-    return Invoice(
-        tenant_id="bench",
-        id=f"i{n}",
-        customer_id=f"c{n}",
-        number=f"INV-{n}",
-        currency="GBP",
-        amount=Decimal(100),
-        balance=Decimal(100),
-        issued_on=date(2026, 11, 2),
-        due_on=date(2026, 12, 2),
-    )
 
 
 def _wait_parked(table_name: str, runs: int, timeout: float = 600) -> int:
