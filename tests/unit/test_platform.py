@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from functions import wiring  # imports every adapter, so that every error class is defined
 from shared import errors
 from shared.platform.functions import STATE_MACHINE_FUNCTIONS
 from shared.platform.statemachine import ASL_FILE, definition, placeholders
@@ -44,9 +45,28 @@ def test_every_error_the_asl_matches_is_an_exception_class_or_an_aws_error():
     }
     # WHEN the names that are not AWS's own are looked up
     ours = {n for n in names if not n.startswith(("States.", "Lambda.", "DynamoDb.", "DynamoDB."))}
-    # THEN each is an exception class of shared.errors (a Lambda's errorType is the class name)
+    # THEN each is one of our exception classes (a Lambda's errorType is the class name)
     assert ours
-    assert all(isinstance(getattr(errors, n, None), type) for n in ours), ours
+    assert ours <= {c.__name__ for c in _subclasses(errors.ChaseflowError)}
+
+
+def test_every_lambda_task_retries_every_retryable_error_by_its_own_name():
+    # GIVEN the retryable error classes (a Lambda reports the raised class, never a base class, as errorType)
+    assert wiring.runtime  # the adapters, and their error classes, are imported
+    retryable = {c.__name__ for c in _subclasses(errors.RetryableError)} | {"RetryableError"}
+    assert {"RunChanged", "Throttled", "SmsThrottled", "EventsNotPublished"} <= retryable
+    # WHEN the Lambda tasks' Retry rules are read
+    asl = json.loads(ASL_FILE.read_text())
+    lambda_tasks = [s for s in asl["States"].values() if s.get("Resource") == "arn:aws:states:::lambda:invoke"]
+    # THEN each retries every one of them
+    assert lambda_tasks
+    for task in lambda_tasks:
+        assert retryable <= {name for rule in task["Retry"] for name in rule["ErrorEquals"]}
+
+
+def _subclasses(base: type) -> set[type]:
+    found = set(base.__subclasses__())
+    return found.union(*(_subclasses(c) for c in found)) if found else found
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.key)
