@@ -25,11 +25,12 @@ from shared.clock import Clock, SystemClock
 from shared.local import fake_sms
 from shared.usecases.alerts import AlertPorts
 from shared.usecases.messages import Messenger
-from shared.usecases.runtime import Runtime
+from shared.usecases.runtime import ExecutionsPort, Runtime
 
 _runtime: Runtime | None = None
 _idempotency_store: DynamoDBPersistenceLayer | None = None
 _clock: Clock | None = None
+_executions: ExecutionsPort | None = None
 
 
 def runtime() -> Runtime:
@@ -43,7 +44,7 @@ def runtime() -> Runtime:
             runs=RunRepository(config.core_table),
             workflows=WorkflowRepository(config.core_table),
             ledger=ledger,
-            executions=Executions(config.state_machine_arn),
+            executions=_executions or Executions(config.state_machine_arn),
             clock=_clock or SystemClock(),
             actions=actions,
             sweeper=Invoker(config.sweep_function_arn),
@@ -60,7 +61,7 @@ def runtime() -> Runtime:
             alerts=AlertPorts(
                 alerts=AlertRepository(config.core_table),
                 sent=SentLog(config.core_table),
-                executions=Executions(config.state_machine_arn),
+                executions=_executions or Executions(config.state_machine_arn),
                 mailer=mailer,
             ),
         )
@@ -81,9 +82,10 @@ def idempotency_store() -> DynamoDBPersistenceLayer:
     return _idempotency_store
 
 
-def override(*, clock: Clock | None = None) -> None:
-    """Forget built ports; the next ``runtime()`` uses ``clock`` (tests, demos and simulations)."""
-    global _runtime, _clock, _idempotency_store
-    _runtime, _clock, _idempotency_store = None, clock, None
+def override(*, clock: Clock | None = None, executions: ExecutionsPort | None = None) -> None:
+    """Forget built ports; the next ``runtime()`` uses ``clock`` (tests, demos and simulations) and ``executions``
+    (simulations run the state machine in-process: ``shared.local.statemachine``)."""
+    global _runtime, _clock, _idempotency_store, _executions
+    _runtime, _clock, _idempotency_store, _executions = None, clock, None, executions
     clear_all()
     settings.cache_clear()

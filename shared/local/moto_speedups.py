@@ -37,8 +37,8 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.core.exceptions import HTTPException, ServiceException
+from moto.core.exceptions import ServiceException
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.dynamodb.exceptions import ItemSizeTooLarge
@@ -46,6 +46,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.responses import DynamoHandler
+from werkzeug.exceptions import HTTPException
 
 _scope = threading.local()  # the query the current thread is inside, if any
 _ORIGINALS: dict[str, Any] = {}

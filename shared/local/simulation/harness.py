@@ -37,6 +37,7 @@ from shared.local import moto_patches, moto_speedups
 from shared.local.fake_sms import SentSms, outbox
 from shared.local.simulation.replay import KIND_OF
 from shared.local.stack import ACCOUNT, REGION, LocalStack, provision
+from shared.local.statemachine import LocalExecutions, StateMachine, from_moto
 
 BOUNCE_SAMPLE = Path(__file__).parent / "events" / "ses_bounce_eventbridge.json"
 PROCESS_ENVIRONMENT = {
@@ -47,7 +48,6 @@ PROCESS_ENVIRONMENT = {
     "AWS_LAMBDA_FUNCTION_NAME": "chaseflow-simulation",  # read by Powertools on threads outside a handler
     "TZ": "UTC",
 }
-SETTLE_TIMEOUT_S = 60.0
 
 
 class DiscardedMetrics:
@@ -81,6 +81,7 @@ class Harness:
         self.stack: LocalStack | None = None
         self.rejected: list[dict[str, Any]] = []  # records the webhook refused, with its field errors
         self.stuck: set[str] = set()  # runs that never parked again (a failed execution): reported, not awaited
+        self.machine: StateMachine | None = None
         self._exit = contextlib.ExitStack()
 
     def __enter__(self) -> Harness:
@@ -98,7 +99,8 @@ class Harness:
         for name, value in self.stack.environment().items():
             self._exit.callback(_restore, name, os.environ.get(name))
             os.environ[name] = value
-        wiring.override(clock=self.clock)
+        self.machine = from_moto(self.stack.state_machine_arn)
+        wiring.override(clock=self.clock, executions=LocalExecutions(self.machine))
         self._exit.callback(wiring.override)
         self._exit.callback(dynamodb_client.reset)
         # EMF lines are for CloudWatch: here they would flood the terminal (Powertools prints every 100 values)
@@ -107,8 +109,6 @@ class Harness:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with contextlib.suppress(Exception):
-            self.settle(timeout=5.0)
         self._exit.close()
 
     @property
@@ -226,19 +226,14 @@ class Harness:
                 )
         return found
 
-    def settle(self, timeout: float = SETTLE_TIMEOUT_S) -> list[RunItem]:
-        """Wait until every live run is parked (its execution waits for a token) or has ended: executions run
-        on moto's threads. Returns the run items as they stand."""
-        deadline = time.monotonic() + timeout
-        while True:
-            runs = self.run_items()
-            moving = {r.run_id for r in runs if r.status in LIVE and r.parking != "WAITING"} - self.stuck
-            if not moving:
-                return runs
-            if time.monotonic() > deadline:
-                self.stuck |= moving
-                return runs
-            time.sleep(0.05)
+    def settle(self) -> list[RunItem]:
+        """Run the started and resumed executions until each waits for its token or has ended; returns the run
+        items as they stand. A live run that is not waiting then has a failed execution: it is ``stuck``."""
+        assert self.machine is not None, "use the harness as a context manager"
+        self.machine.drain()
+        runs = self.run_items()
+        self.stuck |= {r.run_id for r in runs if r.status in LIVE and r.parking != "WAITING"}
+        return runs
 
 
 LIVE = ("active", "paused")
