@@ -19,6 +19,7 @@ from tests.integration import test_payment_stops as dunning
 from tests.integration.conftest import START, wait_for
 from tests.integration.test_runtime_flow import tasks, tick
 
+
 def settled_on_moto() -> None:
     """moto runs executions on threads: wait until every live run waits for its token again."""
     wait_for(lambda: all(r.state.status.is_final or r.parking == "WAITING" for r in _stored_runs()))
