@@ -1,6 +1,7 @@
 """The DynamoDB speed-ups of `shared.local.moto_speedups` change how fast moto answers, never what it answers."""
 
 import random
+from contextlib import nullcontext
 from typing import Any
 
 import boto3
@@ -79,3 +80,56 @@ def test_requests_answer_the_same_with_and_without_the_speedups(monkeypatch):
         # THEN the items, their order, the counts, the page keys and the errors are identical
         assert faster == plain
         assert sum(len(a.get("Items", [])) for a in plain) > 50  # the queries found something to compare
+
+
+def _index_story(table: Any) -> list[Any]:
+    """Index queries between writes of every kind that add an item to an index, move it, and take it out."""
+    client, name = table.meta.client, table.name
+
+    def due(bucket: str) -> list[Any]:
+        found = table.query(IndexName="due", KeyConditionExpression=Key("due_bucket").eq(bucket))["Items"]
+        return [(item["pk"], item["sk"]) for item in found]
+
+    answers = [due("DUE#t#1")]  # builds the index's candidates from the table
+    table.put_item(Item={"pk": "T#t#RUN#a", "sk": "RUN", "due_bucket": "DUE#t#1", "next_run_at": "2026-11-20"})
+    answers += [due("DUE#t#1")]
+    table.update_item(Key={"pk": "T#t#RUN#a", "sk": "RUN"}, UpdateExpression="SET due_bucket = :b",
+                      ExpressionAttributeValues={":b": "DUE#t#2"})  # fmt: skip
+    answers += [due("DUE#t#1"), due("DUE#t#2")]
+    table.update_item(Key={"pk": "T#t#RUN#a", "sk": "RUN"}, UpdateExpression="REMOVE due_bucket")
+    answers += [due("DUE#t#2")]
+    with table.batch_writer() as batch:
+        batch.put_item(Item={"pk": "T#t#RUN#b", "sk": "RUN", "due_bucket": "DUE#t#1", "next_run_at": "2026-11-21"})
+        batch.put_item(Item={"pk": "T#t#RUN#c", "sk": "RUN", "due_bucket": "DUE#t#1", "next_run_at": "2026-11-22"})
+    answers += [due("DUE#t#1")]
+    to_bucket_3 = {"UpdateExpression": "SET due_bucket = :b", "ExpressionAttributeValues": {":b": "DUE#t#3"}}
+    move = {"Update": {"TableName": name, "Key": {"pk": "T#t#RUN#b", "sk": "RUN"}, **to_bucket_3}}
+    drop = {"Delete": {"TableName": name, "Key": {"pk": "T#t#RUN#c", "sk": "RUN"}}}
+    client.transact_write_items(TransactItems=[move, drop])
+    answers += [due("DUE#t#1"), due("DUE#t#3")]
+    refused = {**drop["Delete"], "ConditionExpression": "attribute_exists(pk)"}
+    try:  # a refused transaction changes nothing, in the table or in the index
+        client.transact_write_items(TransactItems=[{"Delete": refused}, move])
+    except client.exceptions.TransactionCanceledException as error:
+        answers.append(error.response["Error"]["Code"])
+    table.delete_item(Key={"pk": "T#t#RUN#b", "sk": "RUN"})
+    answers += [due("DUE#t#3"), due("DUE#t#1")]
+    return answers
+
+
+def test_index_queries_follow_every_kind_of_write(monkeypatch):
+    # GIVEN a core table, once on plain moto and once with the speed-ups
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    answers = []
+    for speedups in (False, True):
+        with mock_aws(), moto_speedups.patched() if speedups else nullcontext():
+            boto3.client("dynamodb", region_name="us-east-1").create_table(**CORE.create_table_request("core"))
+            table = boto3.resource("dynamodb", region_name="us-east-1").Table("core")
+            table.put_item(Item={"pk": "T#t#RUN#z", "sk": "RUN", "due_bucket": "DUE#t#1", "next_run_at": "2026-11-19"})
+            # WHEN items enter, move within and leave the due index by put, update, batch, transaction and delete
+            answers.append(_index_story(table))
+    # THEN every index query answers the same, and the story did move items
+    plain, faster = answers
+    assert faster == plain
+    assert plain[1] == [("T#t#RUN#z", "RUN"), ("T#t#RUN#a", "RUN")] and plain[3] == [("T#t#RUN#a", "RUN")]
