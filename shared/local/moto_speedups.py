@@ -16,6 +16,10 @@ operation itself (about 5 ms per GetItem, 1.5 ms per item returned). The data-pl
 already the wire format (attribute-value maps, counts, keys), so the patch writes them with ``json.dumps``; any
 other operation, and every error, still goes through moto's serializer.
 
+Before a transaction, moto deep-copies every table it names, to roll back to if it is cancelled: a copy of the
+whole core table for every enrolment (its run and its dedupe marker are written together). The patch saves a copy
+of the items the transaction names, and puts those back on a cancellation.
+
 moto checks the 400 KB item limit by summing the sizes of all the attributes already set each time it sets one,
 so building an item of n attributes costs n² sizes (run items carry their history): the patch builds the item,
 then checks its size once, against the same limit.
@@ -32,6 +36,7 @@ fields: a DynamoDB request that fails changes nothing, so sending it again is sa
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import threading
@@ -47,7 +52,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.dynamodb.exceptions import ItemSizeTooLarge
-from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import bytesize
@@ -197,6 +202,48 @@ def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, a
         raise ItemSizeTooLarge
 
 
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    saved = []  # (table, hash key, range key, a copy of the item before the transaction, or None)
+    for entry in transact_items:
+        _, action = next(iter(entry.items()))
+        table = self.tables.get(action.get("TableName"))
+        if table is not None:
+            key = action.get("Key") or action["Item"]
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            saved.append((table, hash_key, range_key, copy.deepcopy(_item(table, hash_key, range_key))))
+    Table.__deepcopy__ = _same_table  # type: ignore[attr-defined]  # moto's whole-table backup: not needed
+    try:
+        _ORIGINALS["transact_write_items"](self, transact_items)
+    except Exception:
+        for table, hash_key, range_key, before in reversed(saved):
+            _restore(table, hash_key, range_key, before)
+        raise
+    finally:
+        del Table.__deepcopy__  # type: ignore[attr-defined]
+
+
+def _same_table(self: Table, memo: dict[int, Any]) -> Table:
+    return self
+
+
+def _restore(table: Table, hash_key: Any, range_key: Any, before: Item | None) -> None:
+    items: Any = table.items
+    if not table.range_key_attr:
+        if before is None:
+            items.pop(hash_key, None)
+        else:
+            items[hash_key] = before
+        return
+    partition = items.setdefault(hash_key, {})
+    if before is None:
+        partition.pop(range_key, None)
+        if not partition:
+            del items[hash_key]
+    else:
+        partition[range_key] = before
+
+
 def _make_request(self: BaseClient, operation_model: Any, request_dict: dict[str, Any], context: Any) -> Any:
     operation = operation_model.name
     if self.meta.service_model.service_name == "dynamodb" and operation in _DATA_PLANE:
@@ -233,6 +280,7 @@ _PATCHES: tuple[tuple[type, str, Any], ...] = (
     (Table, "query", _query),
     (DynamoHandler, "serialized", _serialized),
     (Item, "__init__", _item_init),
+    (DynamoDBBackend, "transact_write_items", _transact_write_items),
     (BaseClient, "_make_request", _make_request),
 )
 

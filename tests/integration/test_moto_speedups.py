@@ -109,9 +109,11 @@ def _index_story(table: Any) -> list[Any]:
     answers += [due("DUE#t#1"), due("DUE#t#3")]
     refused = {**drop["Delete"], "ConditionExpression": "attribute_exists(pk)"}
     try:  # a refused transaction changes nothing, in the table or in the index
-        client.transact_write_items(TransactItems=[{"Delete": refused}, move])
+        added = {"pk": "T#t#RUN#d", "sk": "RUN", "due_bucket": "DUE#t#1", "next_run_at": "2026-11-23"}
+        client.transact_write_items(TransactItems=[{"Put": {"TableName": name, "Item": added}}, {"Delete": refused}])
     except client.exceptions.TransactionCanceledException as error:
         answers.append(error.response["Error"]["Code"])
+    answers += [due("DUE#t#1"), table.get_item(Key={"pk": "T#t#RUN#d", "sk": "RUN"}).get("Item")]
     table.delete_item(Key={"pk": "T#t#RUN#b", "sk": "RUN"})
     answers += [due("DUE#t#3"), due("DUE#t#1")]
     return answers
