@@ -1,4 +1,4 @@
-"""Invoked by the tick, one shard at a time: enrol the records of a continuous workflow."""
+"""Invoked by the tick, one shard at a time: enrol the records of the continuous workflows due together."""
 
 from typing import Any
 
@@ -12,6 +12,6 @@ from shared.usecases.sweep import SweepShard, sweep
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    shard = SweepShard(**event)
-    logger.append_keys(tenant_id=shard.tenant_id, workflow_id=shard.workflow_id, shard=shard.shard)
+    shard = SweepShard(**{**event, "workflow_ids": tuple(event["workflow_ids"])})
+    logger.append_keys(tenant_id=shard.tenant_id, workflow_ids=shard.workflow_ids, shard=shard.shard)
     return {"enrolled": sweep(runtime(), shard)}

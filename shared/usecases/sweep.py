@@ -1,6 +1,7 @@
 """Continuous triggers: once per start day, at the opening of the run hours, every record of the level is
-considered for enrolment. The day's sweep of a workflow is split into shards of customers so that a tenant
-with 100,000 customers is many short invocations, never one that meets Lambda's 15 minutes."""
+considered for enrolment. The workflows of a tenant whose sweep falls due at the same tick are swept together, so
+that each customer's ledger is read once for all of them. The sweep is split into shards of customers so that a
+tenant with 100,000 customers is many short invocations, never one that meets Lambda's 15 minutes."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ CUSTOMERS_PER_SHARD = 2_000
 @dataclass(frozen=True)
 class SweepShard:
     tenant_id: str
-    workflow_id: str
+    workflow_ids: tuple[str, ...]
     day: str
     shard: int
     shards: int
@@ -34,7 +35,7 @@ class SweepShard:
     def to_payload(self) -> dict[str, object]:
         return {
             "tenant_id": self.tenant_id,
-            "workflow_id": self.workflow_id,
+            "workflow_ids": list(self.workflow_ids),
             "day": self.day,
             "shard": self.shard,
             "shards": self.shards,
@@ -42,48 +43,58 @@ class SweepShard:
 
 
 def plan(rt: Runtime, tenant_ids: list[str]) -> list[SweepShard]:
-    """The shards due now: workflows whose start day is today and whose sweep time has passed, once a day
-    (a marker per workflow and day makes the plan idempotent across ticks and retries)."""
+    """The shards due now: of each tenant, the workflows whose start day is today and whose sweep time has passed,
+    once a day (a marker per workflow and day makes the plan idempotent across ticks and retries)."""
     now = rt.clock.now()
     shards: list[SweepShard] = []
     for tenant_id in tenant_ids:
         tenant = rt.ledger.tenant(tenant_id)
         if tenant is None:
             continue
-        today = local_date(now, tenant.timezone)
-        customers = None
-        for workflow in rt.workflows.active(tenant_id):
-            if not workflow.trigger.type.is_continuous or not _due(workflow, tenant, now):
-                continue
-            if not rt.runs.mark_swept(tenant_id, workflow.id, today.isoformat()):
-                continue
-            customers = customers if customers is not None else len(rt.ledger.customer_ids(tenant_id))
-            count = max(1, -(-customers // CUSTOMERS_PER_SHARD))
-            shards += [SweepShard(tenant_id, workflow.id, today.isoformat(), k, count) for k in range(count)]
+        today = local_date(now, tenant.timezone).isoformat()
+        due = tuple(
+            workflow.id
+            for workflow in rt.workflows.active(tenant_id)
+            if workflow.trigger.type.is_continuous
+            and _due(workflow, tenant, now)
+            and rt.runs.mark_swept(tenant_id, workflow.id, today)
+        )
+        if due:
+            count = max(1, -(-len(rt.ledger.customer_ids(tenant_id)) // CUSTOMERS_PER_SHARD))
+            shards += [SweepShard(tenant_id, due, today, k, count) for k in range(count)]
     return shards
 
 
 def sweep(rt: Runtime, shard: SweepShard) -> int:
-    """Consider every record of the shard's customers; returns how many enrolled."""
+    """Consider every record of the shard's customers for each of its workflows; returns how many enrolled."""
     tenant = rt.ledger.tenant(shard.tenant_id)
-    workflow = rt.workflows.current(shard.tenant_id, shard.workflow_id)
-    if tenant is None or workflow is None or workflow.status != "active":
+    found = (rt.workflows.current(shard.tenant_id, workflow_id) for workflow_id in shard.workflow_ids)
+    workflows = [w for w in found if w is not None and w.status == "active"]
+    if tenant is None or not workflows:
         return 0
     enrolled = 0
-    group = workflow.level is Level.CUSTOMER_GROUP
     for customer_id in rt.ledger.customer_ids(shard.tenant_id):
         if _shard_of(customer_id, shard.shards) != shard.shard:
             continue
-        # the customer's ledger and runs are read once for all its records (not once per invoice)
-        view = rt.ledger.view(tenant.tenant_id, customer_id, with_members=group)
-        if view is None:
-            continue
+        # the customer's ledger and runs are read once for all its records and workflows (not once per invoice)
+        views: dict[bool, CustomerLedger | None] = {}
         customer_runs = rt.runs.of_customer(tenant.tenant_id, customer_id)
-        for record_id in _records(rt, tenant, workflow, view):
-            run, _ = enrol(
-                rt, tenant, workflow, record_id, customer_id, sweep=True, view=view, customer_runs=customer_runs
-            )
-            enrolled += run is not None
+        for workflow in workflows:
+            group = workflow.level is Level.CUSTOMER_GROUP
+            if group not in views:
+                views[group] = rt.ledger.view(tenant.tenant_id, customer_id, with_members=group)
+            view = views[group]
+            if view is None:
+                continue
+            started = 0
+            for record_id in _records(rt, tenant, workflow, view):
+                run, _ = enrol(
+                    rt, tenant, workflow, record_id, customer_id, sweep=True, view=view, customer_runs=customer_runs
+                )
+                started += run is not None
+            if started:  # the next workflow weighs the runs this one started (overlaps, recent communication)
+                customer_runs = rt.runs.of_customer(tenant.tenant_id, customer_id)
+            enrolled += started
     logger.info("swept", extra={**shard.to_payload(), "enrolled": enrolled})
     return enrolled
 
