@@ -16,6 +16,10 @@ operation itself (about 5 ms per GetItem, 1.5 ms per item returned). The data-pl
 already the wire format (attribute-value maps, counts, keys), so the patch writes them with ``json.dumps``; any
 other operation, and every error, still goes through moto's serializer.
 
+Inside a query, moto sizes each candidate twice (against the 1 MB page), sorts a partition by typed values, and
+deep-copies the results before turning them into JSON: the patch sizes each item once, sorts by plain values of
+the one key type, and copies the result list one level deep (the answer is made into JSON straight away).
+
 Before a transaction, moto deep-copies every table it names, to roll back to if it is cancelled: a copy of the
 whole core table for every enrolment (its run and its dedupe marker are written together). The patch saves a copy
 of the items the transaction names, and puts those back on a cancellation.
@@ -53,6 +57,7 @@ from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models import table as table_module
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import bytesize
@@ -78,7 +83,9 @@ def _all_items(self: Table) -> Any:
     partition = self.items.get(hash_key)
     if partition is None:
         return []
-    return sorted(_members(self, partition), key=lambda item: item.range_key) if self.range_key_attr else [partition]
+    if not self.range_key_attr:
+        return [partition]
+    return sorted(partition.values(), key=lambda item: item.range_key.cast_value)  # one key type per table
 
 
 def _members(table: Table, partition: Any) -> Any:
@@ -169,11 +176,35 @@ def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
     by_index = tuple(kwargs.get("hash_key_conditions") or ()) if index_name is not None else None
     if index_name is not None and not by_index:  # no equality on the index's hash key: moto's own path
         return _ORIGINALS["query"](self, hash_key, *args, **kwargs)
-    _scope.query = (self, hash_key, by_index)
+    _scope.query, _scope.sizes = (self, hash_key, by_index), {}
     try:
         return _ORIGINALS["query"](self, hash_key, *args, **kwargs)
     finally:
-        _scope.query = outer
+        _scope.query, _scope.sizes = outer, None
+
+
+def _item_size(self: Item) -> int:
+    """Inside a query, each item's size once (moto sizes every candidate twice against the 1 MB page)."""
+    sizes = getattr(_scope, "sizes", None)
+    if sizes is None:
+        return _ORIGINALS["size"](self)  # type: ignore[no-any-return]
+    if id(self) not in sizes:
+        sizes[id(self)] = _ORIGINALS["size"](self)
+    return sizes[id(self)]  # type: ignore[no-any-return]
+
+
+class _QueryCopies:
+    """``copy`` as moto's table module sees it: inside a query, the results are copied one level deep, not
+    item by item (the items are turned into the JSON answer at once, and nothing writes to them meanwhile)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        if getattr(_scope, "query", None) is not None and isinstance(value, list):
+            return list(value)
+        return copy.deepcopy(value, memo)
 
 
 _DATA_PLANE = frozenset(
@@ -275,11 +306,13 @@ def _answer_in_process(operation: str, body: dict[str, Any], region: str, accoun
     return answer
 
 
-_PATCHES: tuple[tuple[type, str, Any], ...] = (
+_PATCHES: tuple[tuple[Any, str, Any], ...] = (  # (class or module, attribute, replacement)
     (Table, "all_items", _all_items),
     (Table, "query", _query),
     (DynamoHandler, "serialized", _serialized),
     (Item, "__init__", _item_init),
+    (Item, "size", _item_size),
+    (table_module, "copy", _QueryCopies()),
     (DynamoDBBackend, "transact_write_items", _transact_write_items),
     (BaseClient, "_make_request", _make_request),
 )
