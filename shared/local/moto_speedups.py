@@ -31,9 +31,10 @@ then checks its size once, against the same limit.
 Last, each call paid about 2.5 ms for the HTTP round trip botocore and moto emulate between them (signing, a
 user-agent string, a werkzeug request, moto's URL routing and body parsing, botocore's response parser). For the
 data-plane operations the patch hands the request's JSON body, serialized and validated by botocore as always,
-straight to moto's DynamoDB handler and returns its answer as the parsed response: 0.4 ms instead of 2.7 ms for a
-GetItem. An operation that fails is sent again the whole way, so that botocore raises its own error with its own
-fields: a DynamoDB request that fails changes nothing, so sending it again is safe. Used by the demo and
+straight to moto's DynamoDB handler and returns its answer as the parsed response, without building a user-agent
+string nobody reads: 0.17 ms instead of 2.7 ms for a small GetItem. An operation that fails is sent again the
+whole way, so that botocore raises its own error with its own fields: a DynamoDB request that fails changes
+nothing, so sending it again is safe. Used by the demo and
 ``chaseflow simulate``; drop when moto is faster.
 """
 
@@ -275,9 +276,19 @@ def _restore(table: Table, hash_key: Any, range_key: Any, before: Item | None) -
         partition[range_key] = before
 
 
+def _convert_to_request_dict(self: BaseClient, api_params: Any, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
+    if _answered_in_process(self, operation_model):  # nobody reads a user-agent header here
+        kwargs["set_user_agent_header"] = False
+    return _ORIGINALS["_convert_to_request_dict"](self, api_params, operation_model, *args, **kwargs)
+
+
+def _answered_in_process(client: BaseClient, operation_model: Any) -> bool:
+    return client.meta.service_model.service_name == "dynamodb" and operation_model.name in _DATA_PLANE
+
+
 def _make_request(self: BaseClient, operation_model: Any, request_dict: dict[str, Any], context: Any) -> Any:
     operation = operation_model.name
-    if self.meta.service_model.service_name == "dynamodb" and operation in _DATA_PLANE:
+    if _answered_in_process(self, operation_model):
         body, region = json.loads(request_dict["body"] or b"{}"), self.meta.region_name
         account = os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
         answer = _answer_in_process(operation, body, region, account)
@@ -315,6 +326,7 @@ _PATCHES: tuple[tuple[Any, str, Any], ...] = (  # (class or module, attribute, r
     (table_module, "copy", _QueryCopies()),
     (DynamoDBBackend, "transact_write_items", _transact_write_items),
     (BaseClient, "_make_request", _make_request),
+    (BaseClient, "_convert_to_request_dict", _convert_to_request_dict),
 )
 
 
