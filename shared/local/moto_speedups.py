@@ -44,6 +44,7 @@ import contextlib
 import copy
 import json
 import os
+import re
 import threading
 import weakref
 from collections import defaultdict
@@ -56,6 +57,7 @@ from moto.core.exceptions import ServiceException
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
+from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models import table as table_module
@@ -134,6 +136,50 @@ def _item(table: Table, hash_key: Any, range_key: Any) -> Any:
     if partition is None or not table.range_key_attr:
         return partition
     return partition.get(range_key)
+
+
+SIMPLE_UPDATE = re.compile(
+    r"(?:SET (?P<sets>[#\w]+ = :\w+(?:, [#\w]+ = :\w+)*))?\s*(?:REMOVE (?P<removes>[#\w]+(?:, [#\w]+)*))?"
+)
+PLACEHOLDER = re.compile(r"[#:]\w+")
+ANSWER_OPTIONS = ("ReturnValues", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics",
+                  "ReturnValuesOnConditionCheckFailure", "AttributeUpdates", "Expected")  # fmt: skip
+
+
+def _simple_update(body: dict[str, Any], backend: DynamoDBBackend) -> dict[str, Any] | None:
+    """UpdateItem for ``SET a = :v, … REMOVE b, …`` on top-level attributes, with an optional condition that moto
+    evaluates, and nothing asked back: the whole of the platform's updates. moto's own path parses the expression
+    twice, deep-copies the item and the expression, and walks the expression ten times (5 ms a call). Anything
+    else, and any request that would fail (moto then says why), returns None: moto's handler answers it."""
+    table = backend.tables.get(body.get("TableName", ""))
+    update = SIMPLE_UPDATE.fullmatch(body.get("UpdateExpression", "").strip())
+    if table is None or update is None or table.stream_shard is not None or any(o in body for o in ANSWER_OPTIONS):
+        return None
+    names, values = body.get("ExpressionAttributeNames", {}), body.get("ExpressionAttributeValues", {})
+    condition = body.get("ConditionExpression")
+    used = set(PLACEHOLDER.findall(body["UpdateExpression"] + " " + (condition or "")))
+    sets = [pair.split(" = ") for pair in update["sets"].split(", ")] if update["sets"] else []
+    removes = update["removes"].split(", ") if update["removes"] else []
+    targets = [names.get(t, t) for t in [t for t, _ in sets] + removes]
+    keys = {table.hash_key_attr, table.range_key_attr} - {None}
+    if (used ^ (set(names) | set(values))) or set(body["Key"]) != keys or keys & set(targets):
+        return None  # an unused or missing placeholder, a bad key, a key attribute updated: moto's errors
+    if len(set(targets)) != len(targets) or any(t.startswith("#") for t in targets):
+        return None
+    hash_key = DynamoType(body["Key"][table.hash_key_attr])
+    range_key = DynamoType(body["Key"][table.range_key_attr]) if table.range_key_attr else None
+    item = table.get_item(hash_key, range_key)
+    if condition and not get_filter_expression(condition, names, values).expr(item):
+        return None
+    changes = {names.get(t, t): values[v] for t, v in sets}
+    if item is None:
+        table.put_item({**body["Key"], **changes})
+    else:
+        for name, value in changes.items():
+            item.attrs[name] = DynamoType(value)
+        for name in targets[len(sets) :]:
+            item.attrs.pop(name, None)
+    return {"ConsumedCapacity": {"TableName": table.name, "CapacityUnits": 0.5}}  # as moto answers every update
 
 
 def _after_write(operation: str, body: dict[str, Any], region: str, account: str) -> None:
@@ -302,6 +348,8 @@ def _make_request(self: BaseClient, operation_model: Any, request_dict: dict[str
 
 def _answer_in_process(operation: str, body: dict[str, Any], region: str, account: str) -> dict[str, Any] | None:
     """The parsed answer of moto's DynamoDB handler to a data-plane request; None when the request fails."""
+    if operation == "UpdateItem" and (done := _simple_update(body, dynamodb_backends[account][region])) is not None:
+        return done
     handler = DynamoHandler()
     handler.params = handler.body = body
     handler.headers = {"X-Amz-Target": f"DynamoDB_20120810.{operation}"}

@@ -116,6 +116,33 @@ def _index_story(table: Any) -> list[Any]:
     answers += [due("DUE#t#1"), table.get_item(Key={"pk": "T#t#RUN#d", "sk": "RUN"}).get("Item")]
     table.delete_item(Key={"pk": "T#t#RUN#b", "sk": "RUN"})
     answers += [due("DUE#t#3"), due("DUE#t#1")]
+    return answers + _updates(table)
+
+
+def _updates(table: Any) -> list[Any]:
+    """Updates as the platform writes them (SET and REMOVE of top-level attributes, a condition), and ones that
+    moto refuses: the items they leave and the errors they raise."""
+    client, key = table.meta.client, {"pk": "T#t#RUN#e", "sk": "RUN"}
+    answers: list[Any] = []
+
+    def attempt(**request: Any) -> None:
+        try:
+            answer = table.update_item(Key=key, **request)
+            answers.append({k: v for k, v in answer.items() if k != "ResponseMetadata"})
+        except client.exceptions.ClientError as error:
+            answers.append(error.response["Error"])
+        answers.append(table.get_item(Key=key).get("Item"))
+
+    status = {"#s": "status"}
+    attempt(UpdateExpression="SET #s = :s, n = :n", ExpressionAttributeNames=status,
+            ExpressionAttributeValues={":s": "active", ":n": 1})  # a new item  # fmt: skip
+    two = {":n": 2, ":m": {"a": [1, "b"]}, ":one": 1}
+    attempt(UpdateExpression="SET n = :n, m = :m REMOVE #s", ConditionExpression="n = :one",
+            ExpressionAttributeNames=status, ExpressionAttributeValues=two)  # fmt: skip
+    attempt(UpdateExpression="SET n = :n", ConditionExpression="n = :o", ExpressionAttributeValues={":n": 3, ":o": 1})
+    attempt(UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": 3, ":unused": 1})
+    attempt(UpdateExpression="SET pk = :n", ExpressionAttributeValues={":n": "other"})
+    attempt(UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": 4}, ReturnValues="ALL_OLD")
     return answers
 
 
