@@ -16,9 +16,10 @@ operation itself (about 5 ms per GetItem, 1.5 ms per item returned). The data-pl
 already the wire format (attribute-value maps, counts, keys), so the patch writes them with ``json.dumps``; any
 other operation, and every error, still goes through moto's serializer.
 
-Inside a query, moto sizes each candidate twice (against the 1 MB page), sorts a partition by typed values, and
-deep-copies the results before turning them into JSON: the patch sizes each item once, sorts by plain values of
-the one key type, and copies the result list one level deep (the answer is made into JSON straight away).
+Inside a query, moto sizes each candidate twice (against the 1 MB page), re-wrapping every nested value to do so,
+sorts a partition by typed values, and deep-copies the results before turning them into JSON: the patch sizes each
+item once, on its values as they are, sorts by plain values of the one key type, and copies the result list one
+level deep (the answer is made into JSON straight away).
 
 Before a transaction, moto deep-copies every table it names, to roll back to if it is cancelled: a copy of the
 whole core table for every enrolment (its run and its dedupe marker are written together). The patch saves a copy
@@ -231,13 +232,31 @@ def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _item_size(self: Item) -> int:
-    """Inside a query, each item's size once (moto sizes every candidate twice against the 1 MB page)."""
+    """moto's measure of an item; inside a query, once per item (moto sizes every candidate twice)."""
     sizes = getattr(_scope, "sizes", None)
     if sizes is None:
-        return _ORIGINALS["size"](self)  # type: ignore[no-any-return]
+        return item_size(self)
     if id(self) not in sizes:
-        sizes[id(self)] = _ORIGINALS["size"](self)
+        sizes[id(self)] = item_size(self)
     return sizes[id(self)]  # type: ignore[no-any-return]
+
+
+def item_size(item: Item) -> int:
+    """``Item.size`` computed on the values as they are (moto wraps every nested value again to measure it)."""
+    return sum(bytesize(name) + _value_size(value) for name, value in item.attrs.items())
+
+
+def _value_size(value: Any) -> int:
+    kind, inner = (value.type, value.value) if isinstance(value, DynamoType) else next(iter(value.items()))
+    if kind == "N":
+        return len(str(inner))
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_size({kind[0]: member}) for member in inner)
+    if kind == "L":
+        return sum(_value_size(member) for member in inner)
+    if kind == "M":
+        return sum(bytesize(key) + _value_size(member) for key, member in inner.items())
+    return 1 if isinstance(inner, bool) else bytesize(inner)
 
 
 class _QueryCopies:
