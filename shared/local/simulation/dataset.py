@@ -14,7 +14,7 @@ from shared.local.simulation.generator import TENANT, generate
 SIMULATION_FILE = "simulation.json"  # beside the ledger files: what a simulation needs that an ERP does not export
 DEMO_START = date(2026, 9, 7)  # a Monday
 DEMO_DAYS = 60
-DEMO_CUSTOMERS = 30  # what fits the 10-minute budget on moto today (docs/decisions.md); --customers for more
+DEMO_CUSTOMERS = 200  # about 2,900 invoices over 60 days, within the 10-minute budget (docs/decisions.md)
 BOUNCING_SHARE = 0.03  # of the deliverable contacts: addresses that look fine and bounce when mailed
 
 
