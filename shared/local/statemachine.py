@@ -102,13 +102,16 @@ class StateMachine:
 
     def start(self, name: str, input_: dict[str, Any]) -> tuple[str, bool]:
         """(execution ARN, started); a second start of the same name starts nothing (ExecutionAlreadyExists)."""
-        arn = self.arn.replace(":stateMachine:", ":execution:") + f":{name}"
+        arn = self.execution_arn(name)
         if arn in self.executions:
             return arn, False
         execution = Execution(arn, name, input_, self.definition["StartAt"], copy.deepcopy(input_))
         self.executions[arn] = execution
         self._ready.append(execution)
         return arn, True
+
+    def execution_arn(self, name: str) -> str:
+        return self.arn.replace(":stateMachine:", ":execution:") + f":{name}"
 
     def send_task_success(self, token: str, output: Any) -> bool:
         """False when no execution waits for the token (used, or the execution ended)."""
@@ -274,7 +277,7 @@ class LocalExecutions:
         return self.machine.send_task_success(task_token, json.loads(json.dumps(payload)))
 
     def _arn(self, run_id: str, generation: int) -> str:
-        return self.machine.arn.replace(":stateMachine:", ":execution:") + f":{execution_name(run_id, generation)}"
+        return self.machine.execution_arn(execution_name(run_id, generation))
 
 
 # --- paths, parameters and rules ------------------------------------------------------------------------------

@@ -20,9 +20,19 @@ from tests.integration.conftest import START, wait_for
 from tests.integration.test_runtime_flow import tasks, tick
 
 
-def settled_on_moto() -> None:
-    """moto runs executions on threads: wait until every live run waits for its token again."""
-    wait_for(lambda: all(r.state.status.is_final or r.parking == "WAITING" for r in _stored_runs()))
+def settled_on_moto(stack) -> None:
+    """moto runs executions on threads: wait until every live run waits for its token again, and every execution
+    still running is one of those (a run's item is written before its execution leaves the task)."""
+    sfn = boto3.client("stepfunctions")
+
+    def settled() -> bool:
+        runs = _stored_runs()
+        waiting = sum(not r.state.status.is_final and r.parking == "WAITING" for r in runs)
+        executions = sfn.list_executions(stateMachineArn=stack.state_machine_arn)["executions"]
+        running = sum(e["status"] == "RUNNING" for e in executions)
+        return all(r.state.status.is_final or r.parking == "WAITING" for r in runs) and running <= waiting
+
+    wait_for(settled)
 
 
 def _stored_runs() -> list[Any]:
@@ -75,7 +85,7 @@ def one_loop_per_execution(monkeypatch):
 
 def test_the_in_process_state_machine_runs_the_definition_as_moto_does(stack, clock, one_loop_per_execution):
     # GIVEN the scenario's outcome on moto's interpreter
-    on_moto = scenario(stack, clock, settled_on_moto)
+    on_moto = scenario(stack, clock, lambda: settled_on_moto(stack))
     assert wiring.runtime().executions.__class__ is Executions
     # WHEN the same scenario runs again, on a fresh stack, with the in-process state machine
     # (the fixture's stack is reused: the first run's items are deleted and a new clock starts again)
