@@ -11,11 +11,6 @@ is forgotten when the patch is removed, since writes made without it would not r
 ``all_items`` order) is untouched. The results, their order and ``LastEvaluatedKey`` are moto's own
 (tests/integration/test_moto_speedups.py compares them).
 
-moto also passes every DynamoDB response through a generic, model-driven serializer that costs more than the
-operation itself (about 5 ms per GetItem, 1.5 ms per item returned). The data-plane operations' results are
-already the wire format (attribute-value maps, counts, keys), so the patch writes them with ``json.dumps``; any
-other operation, and every error, still goes through moto's serializer.
-
 Inside a query, moto sizes each candidate twice (against the 1 MB page), re-wrapping every nested value to do so,
 sorts a partition by typed values, and deep-copies the results before turning them into JSON: the patch sizes each
 item once, on its values as they are, sorts by plain values of the one key type, and copies the result list one
@@ -30,13 +25,15 @@ so building an item of n attributes costs n² sizes (run items carry their histo
 then checks its size once, against the same limit.
 
 Last, each call paid about 2.5 ms for the HTTP round trip botocore and moto emulate between them (signing, a
-user-agent string, a werkzeug request, moto's URL routing and body parsing, botocore's response parser). For the
-data-plane operations the patch hands the request's JSON body, serialized and validated by botocore as always,
-straight to moto's DynamoDB handler and returns its answer as the parsed response, without building a user-agent
-string nobody reads: 0.17 ms instead of 2.7 ms for a small GetItem. An operation that fails is sent again the
-whole way, so that botocore raises its own error with its own fields: a DynamoDB request that fails changes
-nothing, so sending it again is safe. Used by the demo and
-``chaseflow simulate``; drop when moto is faster.
+user-agent string, a werkzeug request, moto's URL routing, body parsing and model-driven serializer, botocore's
+response parser). For the data-plane operations the patch hands the request's JSON body, serialized and validated
+by botocore as always, straight to moto's DynamoDB handler and returns its answer as the parsed response, without
+building a user-agent string nobody reads: 0.17 ms instead of 2.7 ms for a small GetItem. The platform's simple
+updates (SET and REMOVE of top-level attributes) also skip moto's expression machinery (``_simple_update``). An
+operation that fails is sent again the whole way, so that botocore raises its own error with its own fields: a
+DynamoDB request that fails changes nothing, so sending it again is safe.
+
+Used by the demo and ``chaseflow simulate``; drop when moto is faster.
 """
 
 from __future__ import annotations
@@ -279,14 +276,6 @@ _DATA_PLANE = frozenset(
 )  # fmt: skip
 
 
-def _serialized(self: DynamoHandler, action_result: ActionResult) -> Any:
-    result = action_result.result
-    if isinstance(result, dict) and self._get_action() in _DATA_PLANE:
-        headers = {"Content-Type": "application/x-amz-json-1.0"} | dict(self.response_headers)
-        return 200, headers, json.dumps(result)
-    return _ORIGINALS["serialized"](self, action_result)
-
-
 ITEM_SIZE_LIMIT = 405_000  # moto's own figure (AWS: 400 KB, measured between 409 and 410 KB)
 
 
@@ -387,7 +376,6 @@ def _answer_in_process(operation: str, body: dict[str, Any], region: str, accoun
 _PATCHES: tuple[tuple[Any, str, Any], ...] = (  # (class or module, attribute, replacement)
     (Table, "all_items", _all_items),
     (Table, "query", _query),
-    (DynamoHandler, "serialized", _serialized),
     (Item, "__init__", _item_init),
     (Item, "size", _item_size),
     (table_module, "copy", _QueryCopies()),
