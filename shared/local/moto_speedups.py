@@ -129,6 +129,12 @@ def _membership(table: Table, names: tuple[str, ...]) -> _Membership:
     return memberships[names]  # type: ignore[no-any-return]
 
 
+def _key(table: Table, key_or_item: dict[str, Any]) -> tuple[DynamoType, DynamoType | None]:
+    """The (hash, range) key of a wire-format key or item, as moto keys ``table.items``."""
+    hash_key = DynamoType(key_or_item[table.hash_key_attr])
+    return hash_key, DynamoType(key_or_item[table.range_key_attr]) if table.range_key_attr else None
+
+
 def _item(table: Table, hash_key: Any, range_key: Any) -> Any:
     partition: Any = table.items.get(hash_key)
     if partition is None or not table.range_key_attr:
@@ -162,11 +168,9 @@ def _simple_update(body: dict[str, Any], backend: DynamoDBBackend) -> dict[str, 
     keys = {table.hash_key_attr, table.range_key_attr} - {None}
     if (used ^ (set(names) | set(values))) or set(body["Key"]) != keys or keys & set(targets):
         return None  # an unused or missing placeholder, a bad key, a key attribute updated: moto's errors
-    if len(set(targets)) != len(targets) or any(t.startswith("#") for t in targets):
+    if len(set(targets)) != len(targets):
         return None
-    hash_key = DynamoType(body["Key"][table.hash_key_attr])
-    range_key = DynamoType(body["Key"][table.range_key_attr]) if table.range_key_attr else None
-    item = table.get_item(hash_key, range_key)
+    item = table.get_item(*_key(table, body["Key"]))
     if condition and not get_filter_expression(condition, names, values).expr(item):
         return None
     changes = {names.get(t, t): values[v] for t, v in sets}
@@ -187,11 +191,10 @@ def _after_write(operation: str, body: dict[str, Any], region: str, account: str
         table = tables.get(table_name)
         if table is None or not table.__dict__.get(_MEMBERSHIPS):
             continue
-        hash_key = DynamoType(key_or_item[table.hash_key_attr])
-        range_key = DynamoType(key_or_item[table.range_key_attr]) if table.range_key_attr else None
-        item = _item(table, hash_key, range_key)
+        key = _key(table, key_or_item)
+        item = _item(table, *key)
         for membership in table.__dict__[_MEMBERSHIPS].values():
-            membership.file((hash_key, range_key), item)
+            membership.file(key, item)
 
 
 def _written(operation: str, body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -284,7 +287,7 @@ def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, a
     self.attrs = LimitedSizeDict()
     for key, value in attrs.items():
         dict.__setitem__(self.attrs, key, DynamoType(value))
-    if sum(bytesize(key) + value.size() for key, value in self.attrs.items()) > ITEM_SIZE_LIMIT:
+    if item_size(self) > ITEM_SIZE_LIMIT:
         raise ItemSizeTooLarge
 
 
@@ -294,9 +297,7 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
         _, action = next(iter(entry.items()))
         table = self.tables.get(action.get("TableName"))
         if table is not None:
-            key = action.get("Key") or action["Item"]
-            hash_key = DynamoType(key[table.hash_key_attr])
-            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            hash_key, range_key = _key(table, action.get("Key") or action["Item"])
             saved.append((table, hash_key, range_key, copy.deepcopy(_item(table, hash_key, range_key))))
     Table.__deepcopy__ = _same_table  # type: ignore[attr-defined]  # moto's whole-table backup: not needed
     try:
@@ -347,7 +348,8 @@ def _make_request(self: BaseClient, operation_model: Any, request_dict: dict[str
         account = os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
         answer = _answer_in_process(operation, body, region, account)
         if answer is not None:
-            _after_write(operation, body, region, account)  # botocore's parser keeps only the output shape's members
+            _after_write(operation, body, region, account)
+            # botocore's parser keeps only the output shape's members
             parsed = {key: value for key, value in answer.items() if key in operation_model.output_shape.members}
             parsed["ResponseMetadata"] = {"HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
             return AWSResponse(request_dict["url"], 200, {}, None), parsed

@@ -167,16 +167,16 @@ class StateMachine:
             self._task(execution, state)
 
     def _task(self, execution: Execution, state: dict[str, Any]) -> None:
-        resource = state["Resource"]
-        token = uuid.uuid4().hex if DYNAMODB_WAIT.fullmatch(resource) else None
+        waits = DYNAMODB_WAIT.fullmatch(state["Resource"])  # else: lambda:invoke (_check allows nothing more)
+        token = uuid.uuid4().hex
         context = {"Execution": {"Id": execution.arn, "Name": execution.name, "Input": execution.input},
-                   "State": {"Name": execution.state}, "Task": {"Token": token}}  # fmt: skip
+                   "State": {"Name": execution.state}, "Task": {"Token": token if waits else None}}  # fmt: skip
         try:
             parameters = _resolve(state.get("Parameters", {}), execution.data, context)
-            if token is None:
+            if waits is None:
                 result = self._lambda(parameters)
             else:
-                self._aws_sdk_dynamodb(resource, parameters)
+                self._aws_sdk_dynamodb(waits.group(1), parameters)
                 execution.token = token
                 self._waiting[token] = execution
                 return
@@ -191,11 +191,9 @@ class StateMachine:
             raise StatesError(error_type, cause)
         return {"ExecutedVersion": "$LATEST", "Payload": payload, "StatusCode": 200}
 
-    def _aws_sdk_dynamodb(self, resource: str, parameters: dict[str, Any]) -> None:
-        match = DYNAMODB_WAIT.fullmatch(resource)
-        assert match is not None
+    def _aws_sdk_dynamodb(self, action: str, parameters: dict[str, Any]) -> None:
         try:
-            self._dynamodb(match.group(1), parameters)
+            self._dynamodb(action, parameters)
         except ClientError as error:  # AWS names SDK-integration errors "<Service>.<Code>"
             raise StatesError(f"DynamoDb.{error.response['Error']['Code']}", str(error)) from error
 
