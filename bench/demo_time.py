@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from shared.local.simulation.dataset import DEMO_CUSTOMERS
+from simulation.dataset import DEMO_CUSTOMERS
 
 BUDGET_S = 600  # the 10 minutes, set-up included (the set-up is not timed here)
 
@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=None)
     parser.add_argument("--days", type=int, default=None)
     args = parser.parse_args()
-    command = [sys.executable, "-m", "shared.cli.main", "demo"]
+    command = [sys.executable, "-m", "cli.main", "demo"]
     command += ["--customers", str(args.customers)] if args.customers else []
     command += ["--days", str(args.days)] if args.days else []
     with tempfile.TemporaryDirectory() as out:

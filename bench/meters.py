@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from shared.local import moto_patches
+from emulator import moto_patches
 from shared.platform.tables import TABLES
 
 CAPACITY_OPERATIONS = {

@@ -74,6 +74,8 @@ def main() -> None:
 
 
 def _measure(enrolments: int) -> dict[str, Any]:
+    from emulator import moto_patches
+    from emulator.stack import provision, use_local_ports
     from functions import wiring
     from shared.clock import FixedClock
     from shared.domain.ledger.models import Contact, Customer
@@ -81,8 +83,6 @@ def _measure(enrolments: int) -> dict[str, Any]:
     from shared.domain.tenant import TenantSettings
     from shared.domain.workflow.loading import load_workflow_text
     from shared.events.contracts import InvoiceCreated
-    from shared.local import moto_patches
-    from shared.local.stack import provision
 
     boto3.setup_default_session()
     session = boto3.DEFAULT_SESSION
@@ -92,7 +92,7 @@ def _measure(enrolments: int) -> dict[str, Any]:
         meters.lambdas = LambdaTimer(meters.switch)  # wraps the in-process invocation patch: apply it first
         stack = provision("bench")
         os.environ.update(stack.environment())
-        wiring.override(clock=clock)
+        use_local_ports(clock=clock)
         rt = wiring.runtime()
         rt.ledger.put_tenant(TenantSettings(tenant_id="bench", timezone="Europe/London", country="GB", currency="GBP"))
         rt.workflows.save("bench", load_workflow_text(SEQUENCE))

@@ -66,6 +66,8 @@ def main() -> None:
 
 
 def _measure(runs: int) -> dict[str, Any]:
+    from emulator import moto_patches
+    from emulator.stack import provision, use_local_ports
     from functions import wiring
     from shared.adapters.dynamodb import client as dynamodb_client
     from shared.clock import FixedClock
@@ -73,8 +75,6 @@ def _measure(runs: int) -> dict[str, Any]:
     from shared.domain.ledger.models import Customer
     from shared.domain.tenant import TenantSettings
     from shared.domain.workflow.loading import load_workflow_text
-    from shared.local import moto_patches
-    from shared.local.stack import provision
 
     boto3.setup_default_session()
     switch = Switch(main_thread_only=True)  # the tick runs on the calling thread; resumed executions do not
@@ -84,7 +84,7 @@ def _measure(runs: int) -> dict[str, Any]:
         dynamodb_client.reset()
         stack = provision("bench")
         os.environ.update(stack.environment())
-        wiring.override(clock=clock)
+        use_local_ports(clock=clock)
         rt = wiring.runtime()
         rt.ledger.put_tenant(TenantSettings(tenant_id="bench", timezone="Europe/London", country="GB", currency="GBP"))
         workflow = rt.workflows.save("bench", load_workflow_text(WORKFLOW))
@@ -122,7 +122,7 @@ def _measure(runs: int) -> dict[str, Any]:
         switch.on = False
         calls, seconds = dict(counter.calls), dict(counter.seconds)
         calls["lambda.Invoke"] = calls.get("lambda.Invoke", 0) - 1  # the schedule's invocation of the tick itself
-        _wait_finished(rt, runs)
+        _wait_finished(rt, stack.tables["core"])
         wiring.override()
     resumed = int(answer["resumed"])
     return {
@@ -162,12 +162,14 @@ def _wait_parked(table_name: str, runs: int, timeout: float = 600) -> int:
     return int(waiting)
 
 
-def _wait_finished(rt: Any, runs: int, timeout: float = 600) -> None:
+def _wait_finished(rt: Any, core_table: str, timeout: float = 600) -> None:
+    from emulator.restart import unfinished
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         time.sleep(2.0)
         try:
-            if not rt.runs.unfinished():
+            if not unfinished(rt, core_table):
                 return
         except RuntimeError:  # moto's scan met an item an execution was writing: look again
             continue

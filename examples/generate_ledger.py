@@ -1,5 +1,5 @@
 """Generate the example ledger (``examples/ledger/``): ``python -m examples.generate_ledger --out examples/ledger
---customers 40 --as-of 2026-11-02``. The generator itself is ``shared.local.simulation.generator`` (the demo uses it
+--customers 40 --as-of 2026-11-02``. The generator itself is ``simulation.generator`` (the demo uses it
 for its bigger data set)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from shared.local.simulation.generator import TENANT, generate
+from simulation.generator import TENANT, generate
 
 __all__ = ["TENANT", "generate", "main"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,7 +20,6 @@ class Settings(BaseModel):
     ses_configuration_set: str = ""
     sms_configuration_set: str = ""
     sms_origination_identity: str = ""  # phone number, sender id or pool (id or ARN) SMS are sent from
-    sms_provider: Literal["eum", "fake"] = "eum"  # "fake": the local runtime's FakeSms (moto lacks the service)
     stage: str = ""  # names per-stage resources such as the tenants' webhook secrets
 
 
@@ -38,6 +36,5 @@ def settings() -> Settings:
         ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
         sms_configuration_set=env.get("SMS_CONFIGURATION_SET", ""),
         sms_origination_identity=env.get("SMS_ORIGINATION_IDENTITY", ""),
-        sms_provider=env.get("SMS_PROVIDER", "eum"),
         stage=env.get("STAGE", ""),
     )

@@ -1,11 +1,13 @@
-"""The ports every handler uses, built once per container. Tests and the local runtime replace them with
-``override`` (e.g. a simulated clock)."""
+"""The composition root: the ports every handler uses, built once per container from real adapters only.
+
+Tests and the local runtime replace some of them with ``override`` (a simulated clock, an in-process state
+machine, an SMS outbox in place of End User Messaging, which moto lacks); nothing here knows those fakes."""
 
 from __future__ import annotations
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-from functions.env import Settings, settings
+from functions.env import settings
 from shared.adapters.dynamodb.actions import ActionLog
 from shared.adapters.dynamodb.alerts import AlertRepository
 from shared.adapters.dynamodb.cache import clear_all
@@ -22,7 +24,6 @@ from shared.adapters.ses import SesMailer
 from shared.adapters.sms import EndUserMessagingSms, SmsSender
 from shared.adapters.stepfunctions import Executions
 from shared.clock import Clock, SystemClock
-from shared.local import fake_sms
 from shared.usecases.alerts import AlertPorts
 from shared.usecases.messages import Messenger
 from shared.usecases.runtime import ExecutionsPort, Runtime
@@ -31,6 +32,7 @@ _runtime: Runtime | None = None
 _idempotency_store: DynamoDBPersistenceLayer | None = None
 _clock: Clock | None = None
 _executions: ExecutionsPort | None = None
+_texter: SmsSender | None = None
 
 
 def runtime() -> Runtime:
@@ -44,8 +46,8 @@ def runtime() -> Runtime:
             runs=RunRepository(config.core_table),
             workflows=WorkflowRepository(config.core_table),
             ledger=ledger,
-            executions=_executions or Executions(config.state_machine_arn),
-            clock=_clock or SystemClock(),
+            executions=_executions if _executions is not None else Executions(config.state_machine_arn),
+            clock=_clock if _clock is not None else SystemClock(),
             actions=actions,
             sweeper=Invoker(config.sweep_function_arn),
             publisher=EventPublisher(config.event_bus_name),
@@ -54,23 +56,22 @@ def runtime() -> Runtime:
                 templates=TemplateRepository(config.core_table),
                 ledger=ledger,
                 mailer=mailer,
-                texter=_sms_sender(config),
+                texter=_texter if _texter is not None else _end_user_messaging(),
                 consents=ConsentRepository(config.core_table),
                 actions=actions,
             ),
             alerts=AlertPorts(
                 alerts=AlertRepository(config.core_table),
                 sent=SentLog(config.core_table),
-                executions=_executions or Executions(config.state_machine_arn),
+                executions=_executions if _executions is not None else Executions(config.state_machine_arn),
                 mailer=mailer,
             ),
         )
     return _runtime
 
 
-def _sms_sender(config: Settings) -> SmsSender:
-    if config.sms_provider == "fake":
-        return fake_sms.outbox()
+def _end_user_messaging() -> SmsSender:
+    config = settings()
     return EndUserMessagingSms(config.sms_configuration_set, config.sms_origination_identity)
 
 
@@ -82,10 +83,12 @@ def idempotency_store() -> DynamoDBPersistenceLayer:
     return _idempotency_store
 
 
-def override(*, clock: Clock | None = None, executions: ExecutionsPort | None = None) -> None:
-    """Forget built ports; the next ``runtime()`` uses ``clock`` (tests, demos and simulations) and ``executions``
-    (simulations run the state machine in-process: ``shared.local.statemachine``)."""
-    global _runtime, _clock, _idempotency_store, _executions
-    _runtime, _clock, _idempotency_store, _executions = None, clock, None, executions
+def override(
+    *, clock: Clock | None = None, executions: ExecutionsPort | None = None, texter: SmsSender | None = None
+) -> None:
+    """Forget built ports; the next ``runtime()`` uses the ports given here in place of the real ones, and the real
+    ones for the rest. Each call replaces every earlier override (``override()`` restores the real ports)."""
+    global _runtime, _clock, _idempotency_store, _executions, _texter
+    _runtime, _clock, _idempotency_store, _executions, _texter = None, clock, None, executions, texter
     clear_all()
     settings.cache_clear()

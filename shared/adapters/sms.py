@@ -2,7 +2,7 @@
 origination identity, published to a configuration set whose event destinations report delivery, with
 ``Context`` carrying tenant, run and communication ids (they come back on every delivery event).
 
-moto does not implement this service: tests and the local runtime use ``shared.local.fake_sms.FakeSms``.
+moto does not implement this service: tests and the local runtime use ``emulator.fake_sms.FakeSms``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import boto3
 
-from shared.cli.api_client import HttpRequest, HttpResponse
+from cli.api_client import HttpRequest, HttpResponse
 from shared.platform.functions import ADMIN
 
 SAMPLE = Path(__file__).resolve().parents[1] / "events" / "apigw" / "admin_pause.json"

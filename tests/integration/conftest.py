@@ -11,11 +11,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from emulator import moto_patches
+from emulator.stack import LocalStack, provision, use_local_ports
 from functions import wiring
 from shared.adapters.dynamodb import client as dynamodb_client
 from shared.clock import FixedClock
-from shared.local import moto_patches
-from shared.local.stack import LocalStack, provision
 from shared.platform.statemachine import execution_input
 
 START = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 07:00 in London (GMT)
@@ -43,7 +43,7 @@ def stack(clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalS
         local = provision("it")
         for name, value in local.environment().items():
             monkeypatch.setenv(name, value)
-        wiring.override(clock=clock)
+        use_local_ports(clock=clock)
         yield local
         settle()
         wiring.override()

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from cli import admin_session
+from cli.api_client import AdminClient
+from cli.main import main
 from functions import wiring
-from shared.cli import admin_session
-from shared.cli.api_client import AdminClient
-from shared.cli.main import main
 from tests.integration.api_gateway import ApiGatewayTransport
 from tests.integration.conftest import wait_for
 from tests.integration.test_controls import stored, waiting_a_week

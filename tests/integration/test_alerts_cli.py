@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from shared.cli.main import main
+from cli.main import main
 from tests.integration.alerts_support import alerts, api
 from tests.integration.test_alerts_digest import REMINDER, with_admins
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import boto3
 from click.testing import CliRunner, Result
 
+from cli.main import main
 from functions import wiring
-from shared.cli.main import main
 from tests.integration.test_runtime_flow import publish, seed
 
 SQS_EVENTS = Path(__file__).resolve().parents[1] / "events" / "sqs"

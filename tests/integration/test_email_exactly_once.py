@@ -3,11 +3,11 @@ twice — whatever is replayed (the event, the act step, a Lambda retry)."""
 
 from moto.ses.models import ses_backends
 
+from emulator.stack import ACCOUNT, REGION
 from functions import wiring
 from shared.domain.ledger.models import Deliverability
 from shared.domain.templates import load_template_text
 from shared.domain.workflow.loading import load_workflow_text
-from shared.local.stack import ACCOUNT, REGION
 from tests.integration.conftest import replay_act, wait_for
 from tests.integration.test_runtime_flow import parked, publish, seed, tick
 

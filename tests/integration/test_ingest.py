@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
+from emulator.stack import use_local_ports
 from functions import wiring
 from shared.adapters.dynamodb import client as dynamodb_client
 from shared.domain.webhooks import sign
@@ -306,7 +307,7 @@ def aws_calls(clock) -> Iterator[Counter]:
 
     session = boto3._get_default_session()
     session.events.register("before-call", count)
-    wiring.override(clock=clock)  # fresh ports (a cold container): their clients are created under the hook
+    use_local_ports(clock=clock)  # fresh ports (a cold container): their clients are created under the hook
     dynamodb_client.reset()
     try:
         yield calls

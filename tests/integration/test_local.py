@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from emulator.server import LocalRuntime
+from emulator.state import StateDirBusy
 from functions import wiring
 from shared.clock import FixedClock
 from shared.domain.webhooks import sign
 from shared.domain.workflow.loading import load_workflow_text
-from shared.local.server import LocalRuntime
-from shared.local.state import StateDirBusy
 from tests.integration.conftest import START, wait_for
 from tests.integration.test_ingest import SECRET, sample
 from tests.integration.test_runtime_flow import TENANT, WORKFLOW, parked, tasks

@@ -1,4 +1,4 @@
-"""The in-process state machine of the simulations (``shared.local.statemachine``) runs the platform's definition
+"""The in-process state machine of the simulations (``emulator.statemachine``) runs the platform's definition
 as moto's interpreter does: the same scenario, every branch of the definition (act, park, continue-as-new, a
 failure recorded by RecordFailure, a retry, the end), gives the same runs, steps, tasks and execution statuses."""
 
@@ -8,11 +8,12 @@ from typing import Any
 import boto3
 import pytest
 
+from emulator.stack import use_local_ports
+from emulator.statemachine import LocalExecutions, from_moto
 from functions import wiring
 from shared.adapters.stepfunctions import Executions
 from shared.clock import FixedClock
 from shared.domain.engine.run import RunStatus
-from shared.local.statemachine import LocalExecutions, from_moto
 from shared.platform import statemachine
 from shared.usecases import controls
 from tests.integration import test_payment_stops as dunning
@@ -92,7 +93,7 @@ def test_the_in_process_state_machine_runs_the_definition_as_moto_does(stack, cl
     for table in stack.tables.values():
         _empty(table)
     machine, again = from_moto(stack.state_machine_arn), FixedClock(START)
-    wiring.override(clock=again, executions=LocalExecutions(machine))
+    use_local_ports(clock=again, executions=LocalExecutions(machine))
     in_process = scenario(stack, again, machine.drain)
     # THEN the runs, their steps, the tasks and the execution statuses are the same
     assert in_process == on_moto

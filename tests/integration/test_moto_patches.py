@@ -1,4 +1,4 @@
-"""The two moto patches of `shared.local.moto_patches`: in-process handlers, EventBridge Lambda/SFN targets."""
+"""The two moto patches of `emulator.moto_patches`: in-process handlers, EventBridge Lambda/SFN targets."""
 
 import io
 import json
@@ -17,7 +17,7 @@ from moto import mock_aws
 from moto.awslambda.models import LambdaFunction
 from moto.events.models import Rule
 
-from shared.local import moto_patches
+from emulator import moto_patches
 from tests.integration import handlers_for_patch_tests as handlers
 
 pytestmark = pytest.mark.integration

@@ -1,4 +1,4 @@
-"""The DynamoDB speed-ups of `shared.local.moto_speedups` change how fast moto answers, never what it answers."""
+"""The DynamoDB speed-ups of `emulator.moto_speedups` change how fast moto answers, never what it answers."""
 
 import random
 from contextlib import nullcontext
@@ -10,7 +10,7 @@ from boto3.dynamodb.conditions import Key
 from moto import mock_aws
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
-from shared.local import moto_speedups
+from emulator import moto_speedups
 from shared.platform.tables import CORE
 
 pytestmark = pytest.mark.integration

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shared.cli.demo import read_ledger_export
-from shared.cli.files import load_template_settings, load_templates, load_workflows
-from shared.cli.main import main
+from cli.demo import read_ledger_export
+from cli.files import load_template_settings, load_templates, load_workflows
+from cli.main import main
 from shared.domain.ledger.models import Invoice
-from shared.local.simulation.dataset import DEMO_START, demo_data, write
-from shared.local.simulation.decisions import capture
-from shared.local.simulation.report import render, report_data
-from shared.local.simulation.runner import Scenario, simulate
-from shared.local.simulation.summary import communications, run_states, summary
+from simulation.dataset import DEMO_START, demo_data, write
+from simulation.decisions import capture
+from simulation.report import render, report_data
+from simulation.runner import Scenario, simulate
+from simulation.summary import communications, run_states, summary
 
 pytestmark = pytest.mark.integration
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from shared.local.statemachine import StateMachine, UnsupportedAsl
+from emulator.statemachine import StateMachine, UnsupportedAsl
 from shared.platform.statemachine import definition
 
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:enrolment"

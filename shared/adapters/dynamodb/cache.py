@@ -3,12 +3,11 @@
 Module-level, so that every repository of a process shares them and a save through any of them is seen at once
 by the others (the local runtime runs every function in one process). Another container sees a change after
 the time-to-live at most. ``None`` (not found) is never cached: a tenant registered a moment ago is found.
-A lock, because the local runtime runs Step Functions executions on threads.
+No lock: a Lambda container serves one invocation at a time (the local runtime, too, runs one handler at a time).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -24,26 +23,21 @@ class ReadCache:
             if ttl_seconds is None
             else TTLCache(maxsize, ttl_seconds, **({"timer": timer} if timer else {}))
         )
-        self._lock = threading.Lock()
 
     def get(self, key: Hashable, load: Callable[[], T | None]) -> T | None:
-        with self._lock:
-            if key in self._cache:
-                found: T = self._cache[key]
-                return found
+        if key in self._cache:
+            found: T = self._cache[key]
+            return found
         value = load()
         if value is not None:
-            with self._lock:
-                self._cache[key] = value
+            self._cache[key] = value
         return value
 
     def forget(self, key: Hashable) -> None:
-        with self._lock:
-            self._cache.pop(key, None)
+        self._cache.pop(key, None)
 
     def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        self._cache.clear()
 
 
 # Versions never change once written; the rest may, and is re-read after its time-to-live.

@@ -196,12 +196,6 @@ class RunRepository:
         found = [self.get(tenant_id, i["run_id"]) for i in items]
         return [r for r in found if r is not None]
 
-    def unfinished(self) -> list[StoredRun]:
-        """Every run of every tenant that has not ended (a filtered scan: the local runtime's restart only)."""
-        items = every_item(self._table.scan, FilterExpression=Attr("sk").eq("RUN") & Attr("status").eq("active"))
-        found = [self.get(i["tenant_id"], i["run_id"]) for i in items]
-        return [r for r in found if r is not None and not r.state.status.is_final]
-
     def update_state(self, run: RunState, *, revision: int, next_run_at: datetime | None = None) -> None:
         """Store a run a person changed, keeping its parking fields (the parked execution's token stays usable).
 

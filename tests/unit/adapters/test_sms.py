@@ -9,9 +9,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from emulator.fake_sms import FakeSms
 from shared.adapters.sms import EndUserMessagingSms, OutgoingSms, SmsOptedOut, SmsRejected, SmsThrottled
 from shared.errors import PermanentError, RetryableError
-from shared.local.fake_sms import FakeSms
 
 NUMBER = "+447911123456"
 CONTEXT = {"tenant": "acme-uk", "run": "run_1", "communication": "act_1:0"}

@@ -7,7 +7,7 @@ import re
 import pytest
 from botocore.credentials import Credentials
 
-from shared.cli.api_client import AdminClient, ApiError, HttpRequest, HttpResponse, SigV4Signer, region_of
+from cli.api_client import AdminClient, ApiError, HttpRequest, HttpResponse, SigV4Signer, region_of
 
 FAKE = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token="session-token")
 API = "https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com"

@@ -3,7 +3,7 @@
 import pytest
 from click.testing import CliRunner
 
-from shared.cli.main import main
+from cli.main import main
 
 QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/chaseflow-prod-dlq"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from shared.cli.main import main
+from cli.main import main
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from shared.domain.ledger.dataset import ledger_from_data
 from shared.domain.tenant import TenantSettings
-from shared.local.simulation.dataset import demo_data
-from shared.local.simulation.generator import generate
+from simulation.dataset import demo_data
+from simulation.generator import generate
 
 START, DAYS = date(2026, 9, 7), 60
 

@@ -4,7 +4,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from shared.cli.demo import read_ledger_export
+from cli.demo import read_ledger_export
 from shared.domain.ledger.models import Invoice, Payment
 
 TENANT = {"tenant_id": "acme-uk", "timezone": "Europe/London", "country": "GB", "currency": "GBP"}

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from shared.domain.ledger.models import Customer, Invoice, Payment, PromiseStatus, PromiseToPay
 from shared.domain.ledger.views import Ledger
-from shared.local.simulation.replay import deliveries, opening
+from simulation.replay import deliveries, opening
 
 T = "acme-uk"
 ZONE = "Europe/London"

@@ -11,10 +11,10 @@ from shared.domain.alerts.models import Alert
 from shared.domain.ledger.models import Customer, Invoice
 from shared.domain.ledger.views import Ledger
 from shared.domain.tenant import TenantSettings
-from shared.local.simulation.decisions import DecisionLog
-from shared.local.simulation.report import render, report_data
-from shared.local.simulation.runner import DayFigures, Outcome, Scenario
-from shared.local.simulation.summary import alerts_by_code, duplicate_sends, summary
+from simulation.decisions import DecisionLog
+from simulation.report import render, report_data
+from simulation.runner import DayFigures, Outcome, Scenario
+from simulation.summary import alerts_by_code, duplicate_sends, summary
 
 TENANT = TenantSettings(tenant_id="acme-uk", timezone="Europe/London", country="GB", currency="GBP")
 DAY1, DAY2 = date(2026, 9, 7), date(2026, 9, 8)

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from shared.cli.main import main
+from cli.main import main
 from tests.unit.templates.support import EXAMPLES, FIXTURES
 
 TEMPLATES = EXAMPLES / "templates"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
+from cli.files import load_ledger, load_template_settings, load_templates, load_workflows
 from shared.domain.ledger.aging import is_overdue
 from shared.domain.ledger.models import Payment
 from shared.domain.templates import Template, sample_context, template_problems

@@ -24,9 +24,9 @@ from shared.domain.ledger.views import Ledger
 from shared.domain.templates.models import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
-from shared.local.simulation.decisions import DecisionLog
-from shared.local.simulation.harness import Harness, RunItem
-from shared.local.simulation.replay import Delivery, deliveries, opening
+from simulation.decisions import DecisionLog
+from simulation.harness import Harness, RunItem
+from simulation.replay import Delivery, deliveries, opening
 
 MAX_TICKS_AT_ONE_INSTANT = 3  # a run due again at once (a retry "as soon as the window allows") gets two more
 

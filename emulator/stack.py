@@ -11,11 +11,14 @@ from typing import Any
 
 import boto3
 
+from emulator.fake_sms import FakeSms, outbox
+from functions import wiring
 from shared.adapters.dynamodb.cache import clear_all
-from shared.local.fake_sms import FakeSms, outbox
+from shared.clock import Clock
 from shared.platform.functions import FUNCTIONS, STATE_MACHINE_FUNCTIONS, webhook_secret_name
 from shared.platform.statemachine import definition
 from shared.platform.tables import TABLES
+from shared.usecases.runtime import ExecutionsPort
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -49,7 +52,6 @@ class LocalStack:
             "SWEEP_FUNCTION_ARN": self.functions.get("sweep", ""),
             "EVENT_BUS_NAME": self.bus_name,
             "SES_CONFIGURATION_SET": f"{self.prefix}-messages",
-            "SMS_PROVIDER": "fake",  # moto has no End User Messaging SMS: the functions send to ``self.sms``
             "SMS_CONFIGURATION_SET": f"{self.prefix}-messages",
             "STAGE": self.stage,
             "AWS_DEFAULT_REGION": REGION,
@@ -135,6 +137,12 @@ def provision(prefix: str = "chaseflow-local") -> LocalStack:
         )
     boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=SENDER_DOMAIN)
     return stack
+
+
+def use_local_ports(clock: Clock | None = None, executions: ExecutionsPort | None = None) -> None:
+    """Build the functions' ports afresh with the emulator's stand-ins: ``clock`` and ``executions`` when given, and
+    always the SMS outbox, since moto has no End User Messaging SMS (``LocalStack.sms``)."""
+    wiring.override(clock=clock, executions=executions, texter=outbox())
 
 
 def _placeholder_zip() -> bytes:

@@ -4,7 +4,7 @@ atomically whenever something changed (and on shutdown), restored into a fresh m
 Layout: ``state.json`` (``format``, ``saved_at``, ``tables``: logical table key → items in DynamoDB's typed JSON,
 ``secrets``: tenant id → secret value) and ``tenants/<tenant_id>.secret`` (the secret alone, mode 600, for curl).
 What is not kept: Step Functions executions (the runs are restarted from their items, see
-``shared.usecases.restart``), the emulated SES and SMS outboxes (the communications log on the core table keeps what
+``emulator.restart``), the emulated SES and SMS outboxes (the communications log on the core table keeps what
 was sent), the dead-letter queue.
 """
 
@@ -21,8 +21,8 @@ from typing import Any, TextIO
 
 import boto3
 
-from shared.local import moto_patches
-from shared.local.stack import REGION, LocalStack
+from emulator import moto_patches
+from emulator.stack import REGION, LocalStack
 from shared.platform.functions import webhook_secret_name
 
 FORMAT = 1

@@ -12,12 +12,12 @@ from typing import Any
 
 import click
 
-from shared.cli.files import load_template_settings, load_templates, load_workflows
+from cli.files import load_template_settings, load_templates, load_workflows
 from shared.domain.ledger.dataset import FILES, ledger_from_data
 from shared.domain.ledger.views import Ledger
 from shared.domain.tenant import TenantSettings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SIMULATION_FILE = "simulation.json"
 
 
@@ -60,10 +60,10 @@ def _simulate(
 ) -> dict[str, Any]:
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "chaseflow")  # before the handlers' loggers exist
     import shared.observability  # noqa: F401  (its logger is the one the decision log replaces)
-    from shared.local.simulation.decisions import capture
-    from shared.local.simulation.report import render, report_data
-    from shared.local.simulation.runner import Scenario, simulate
-    from shared.local.simulation.summary import summary
+    from simulation.decisions import capture
+    from simulation.report import render, report_data
+    from simulation.runner import Scenario, simulate
+    from simulation.summary import summary
 
     workflows, invalid = load_workflows([workflows_dir])
     if invalid:
@@ -109,7 +109,7 @@ def demo(customers: int | None, days: int | None, seed: int, out: Path) -> None:
 
     The data set is written to OUT/ledger, so that `chaseflow simulate --ledger OUT/ledger` replays it.
     """
-    from shared.local.simulation.dataset import DEMO_CUSTOMERS, DEMO_DAYS, DEMO_START, demo_data, write
+    from simulation.dataset import DEMO_CUSTOMERS, DEMO_DAYS, DEMO_START, demo_data, write
 
     days = days or DEMO_DAYS
     ledger_dir = out / "ledger"

@@ -12,7 +12,7 @@ from types import FrameType
 
 import click
 
-from shared.cli.files import load_template_settings, load_templates, load_workflows
+from cli.files import load_template_settings, load_templates, load_workflows
 from shared.domain.tenant import TenantSettings
 from shared.platform.functions import FUNCTIONS
 
@@ -62,8 +62,8 @@ def local(
     logging.getLogger("chaseflow-local").setLevel(logging.INFO)
     # the functions' log level: Powertools reads it from the environment when they are imported
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "INFO" if verbose else "WARNING")
-    from shared.local.server import LocalRuntime  # moto is imported only by this command
-    from shared.local.state import StateDirBusy
+    from emulator.server import LocalRuntime  # moto is imported only by this command
+    from emulator.state import StateDirBusy
 
     runtime = LocalRuntime(state_dir, host=host, port=port)
     click.echo(f"Starting on emulated AWS; state in {state_dir} …")

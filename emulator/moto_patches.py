@@ -1,4 +1,4 @@
-"""Two narrow patches that make moto a complete local AWS for Chaseflow (written for moto 5.2.5, the pinned version).
+"""Narrow patches that make moto a complete local AWS for Chaseflow (written for moto 5.2.5, the pinned version).
 
 1. ``LambdaFunction._invoke_lambda`` runs the function's Python handler in-process. moto 5.2.5 runs Lambda code
    only in Docker (``lambda.use_docker: False`` merely echoes the payload), so without this no handler runs on
@@ -15,6 +15,9 @@
    reaches the function's own on-failure destination (after 2 retries), not the rule's DLQ; here it goes to the
    rule's DLQ so that tests see it. No retries, no ``RetryPolicy``. Other targets (SQS, logs, buses, archives) go
    to moto's original, unchanged. Drop when moto delivers Lambda/SFN targets and checks the rule state.
+3. ``ReadCache``'s methods wait until no handler runs. The per-container read caches have no lock, since a Lambda
+   container serves one invocation at a time; in this process a test's or the CLI's own thread reads them too,
+   beside the threads moto runs executions on. Not a moto gap: it stays while handlers share a process.
 """
 
 import contextlib
@@ -37,6 +40,8 @@ from moto.events.models import Rule
 from moto.events.utils import EventTemplateParser
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
+
+from shared.adapters.dynamodb.cache import ReadCache
 
 logger = logging.getLogger(__name__)
 _ENVIRONMENT_LOCK = threading.RLock()  # re-entrant: a handler may invoke another function (or put an event)
@@ -146,17 +151,35 @@ def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input
     if len(ours) < len(self.targets):
         others = copy.copy(self)  # never mutate the shared rule: put_events runs on several threads
         others.targets = [target for target in self.targets if target not in ours]
-        _ORIGINALS["send_to_targets"](others, original_event, transform_input)
+        _ORIGINALS["Rule.send_to_targets"](others, original_event, transform_input)
 
 
-_PATCHES = ((LambdaFunction, "_invoke_lambda", _invoke_in_process), (Rule, "send_to_targets", _send_to_targets))
+def _between_handlers(name: str) -> Any:
+    """``ReadCache.<name>``, called only while no handler runs (re-entrant: a handler's own calls go straight in)."""
+
+    def method(self: ReadCache, *args: Any) -> Any:
+        with _ENVIRONMENT_LOCK:
+            return _ORIGINALS[f"ReadCache.{name}"](self, *args)
+
+    return method
+
+
+_PATCHES = (
+    (LambdaFunction, "_invoke_lambda", _invoke_in_process),
+    (Rule, "send_to_targets", _send_to_targets),
+    *((ReadCache, name, _between_handlers(name)) for name in ("get", "forget", "clear")),
+)
+
+
+def _key(owner: type, name: str) -> str:
+    return f"{owner.__name__}.{name}"
 
 
 def apply() -> None:
-    """Install both patches; applying twice is harmless."""
+    """Install the patches; applying twice is harmless."""
     for owner, name, replacement in _PATCHES:
-        if name not in _ORIGINALS:
-            _ORIGINALS[name] = owner.__dict__[name]
+        if _key(owner, name) not in _ORIGINALS:
+            _ORIGINALS[_key(owner, name)] = owner.__dict__[name]
             setattr(owner, name, replacement)
 
 
@@ -167,8 +190,8 @@ def applied() -> bool:
 def remove() -> None:
     """Restore moto's original methods (a no-op when the patches are not applied)."""
     for owner, name, _ in _PATCHES:
-        if name in _ORIGINALS:
-            setattr(owner, name, _ORIGINALS.pop(name))
+        if _key(owner, name) in _ORIGINALS:
+            setattr(owner, name, _ORIGINALS.pop(_key(owner, name)))
 
 
 @contextlib.contextmanager

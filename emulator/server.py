@@ -1,8 +1,8 @@
 """``chaseflow local``: the HTTP API on localhost, the scheduler on the real clock, over the local stack on moto,
-with the data kept in a state directory across restarts (``shared.local.state``).
+with the data kept in a state directory across restarts (``emulator.state``).
 
 Start: provision the stack, restore the last snapshot, restart the unfinished runs (their executions died with
-the previous process: ``shared.usecases.restart``), then serve. While running, a saver thread writes a snapshot
+the previous process: ``emulator.restart``), then serve. While running, a saver thread writes a snapshot
 within a second of any write; stop settles the executions and writes a last one.
 """
 
@@ -22,17 +22,17 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from emulator import moto_patches
+from emulator.http_api import HttpApi, HttpRequest
+from emulator.restart import restart_unfinished
+from emulator.stack import REGION, LocalStack, provision, use_local_ports
+from emulator.state import ChangeCounter, StateDir, capture, restore
 from functions import wiring
 from shared.adapters.dynamodb import client as dynamodb_client
 from shared.clock import Clock
 from shared.domain.templates import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
-from shared.local import moto_patches
-from shared.local.http_api import HttpApi, HttpRequest
-from shared.local.stack import REGION, LocalStack, provision
-from shared.local.state import ChangeCounter, StateDir, capture, restore
-from shared.usecases.restart import restart_unfinished
 
 logger = logging.getLogger("chaseflow-local")
 PROCESS_ENVIRONMENT = {
@@ -101,12 +101,12 @@ class LocalRuntime:
         dynamodb_client.reset()
         self.stack = provision(self._prefix)
         self._set_environment(self.stack.environment())
-        wiring.override(clock=self._clock)
+        use_local_ports(clock=self._clock)
         snapshot = self.state.load()
         if snapshot is not None:
             self.restored_items = restore(self.stack, snapshot)
         self._counter = ChangeCounter()
-        self.restarted = restart_unfinished(wiring.runtime())
+        self.restarted = restart_unfinished(wiring.runtime(), self.stack.tables["core"])
         self.settle()
         self.save()
         self.api = HttpApi(self.stack.functions)
@@ -145,7 +145,8 @@ class LocalRuntime:
 
     def tenant_settings(self, tenant_id: str, changes: dict[str, str]) -> TenantSettings:
         """The tenant's stored settings (or the defaults for a new tenant) with ``changes`` applied."""
-        kept = wiring.runtime().ledger.tenant(tenant_id)
+        with moto_patches.handlers_quiet():  # the ports are a Lambda container's: one caller at a time
+            kept = wiring.runtime().ledger.tenant(tenant_id)
         base = kept.model_dump() if kept is not None else {"tenant_id": tenant_id}
         return TenantSettings.model_validate(base | changes)
 
@@ -153,13 +154,14 @@ class LocalRuntime:
         """Store the tenant's settings and webhook secret: the one given, else the one kept, else a new one. The
         secret is also written alone to ``tenants/<id>.secret`` in the state directory."""
         assert self.stack is not None, "not started"
-        rt = wiring.runtime()
-        rt.ledger.put_tenant(settings)
-        kept = rt.secrets.for_tenant(settings.tenant_id) if rt.secrets is not None else ()
-        chosen = secret or (kept[0] if kept else f"whsec_{token_hex(24)}")
-        if chosen not in kept[:1]:
-            self.stack.put_webhook_secret(settings.tenant_id, chosen)
-            wiring.override(clock=self._clock)  # the secrets cache of the old ports must not hide the new one
+        with moto_patches.handlers_quiet():
+            rt = wiring.runtime()
+            rt.ledger.put_tenant(settings)
+            kept = rt.secrets.for_tenant(settings.tenant_id) if rt.secrets is not None else ()
+            chosen = secret or (kept[0] if kept else f"whsec_{token_hex(24)}")
+            if chosen not in kept[:1]:
+                self.stack.put_webhook_secret(settings.tenant_id, chosen)
+                use_local_ports(clock=self._clock)  # the secrets cache of the old ports must not hide the new one
         return chosen, self.state.write_secret(settings.tenant_id, chosen)
 
     def load_definitions(
@@ -170,16 +172,17 @@ class LocalRuntime:
         settings: TemplateSettings | None = None,
     ) -> None:
         """Save workflows and templates for the tenant; an unchanged one is not saved again."""
-        rt = wiring.runtime()
-        for workflow in workflows:
-            rt.workflows.save(tenant_id, workflow)
-        store = rt.messenger.templates
-        for template in templates:
-            current = store.get(tenant_id, template.id)
-            if current is None or current.model_copy(update={"version": template.version}) != template:
-                store.save(tenant_id, template)
-        if settings is not None:
-            store.put_settings(tenant_id, settings)
+        with moto_patches.handlers_quiet():
+            rt = wiring.runtime()
+            for workflow in workflows:
+                rt.workflows.save(tenant_id, workflow)
+            store = rt.messenger.templates
+            for template in templates:
+                current = store.get(tenant_id, template.id)
+                if current is None or current.model_copy(update={"version": template.version}) != template:
+                    store.save(tenant_id, template)
+            if settings is not None:
+                store.put_settings(tenant_id, settings)
 
     def tick(self) -> dict[str, Any]:
         """Invoke the tick function as its schedule does."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from shared.domain.alerts.models import Alert
 from shared.domain.calendar import local_date
-from shared.local.simulation.runner import Outcome
+from simulation.runner import Outcome
 
 
 def alerts_by_code(core_items: Iterable[dict[str, Any]]) -> dict[str, int]:

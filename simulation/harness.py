@@ -23,6 +23,10 @@ from moto import mock_aws
 from moto.dynamodb.models import dynamodb_backends
 from moto.ses.models import ses_backends
 
+from emulator import moto_patches, moto_speedups
+from emulator.fake_sms import SentSms, outbox
+from emulator.stack import ACCOUNT, REGION, LocalStack, provision, use_local_ports
+from emulator.statemachine import LocalExecutions, StateMachine, from_moto
 from functions import wiring
 from shared.adapters import metrics as metrics_port
 from shared.adapters.dynamodb import client as dynamodb_client
@@ -33,11 +37,7 @@ from shared.domain.templates.models import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
 from shared.domain.webhooks import MAX_RECORDS, sign
 from shared.domain.workflow.definition import Workflow
-from shared.local import moto_patches, moto_speedups
-from shared.local.fake_sms import SentSms, outbox
-from shared.local.simulation.replay import KIND_OF
-from shared.local.stack import ACCOUNT, REGION, LocalStack, provision
-from shared.local.statemachine import LocalExecutions, StateMachine, from_moto
+from simulation.replay import KIND_OF
 
 BOUNCE_SAMPLE = Path(__file__).parent / "events" / "ses_bounce_eventbridge.json"
 PROCESS_ENVIRONMENT = {
@@ -100,7 +100,7 @@ class Harness:
             self._exit.callback(_restore, name, os.environ.get(name))
             os.environ[name] = value
         self.machine = from_moto(self.stack.state_machine_arn)
-        wiring.override(clock=self.clock, executions=LocalExecutions(self.machine))
+        use_local_ports(clock=self.clock, executions=LocalExecutions(self.machine))
         self._exit.callback(wiring.override)
         self._exit.callback(dynamodb_client.reset)
         # EMF lines are for CloudWatch: here they would flood the terminal (Powertools prints every 100 values)

@@ -11,12 +11,12 @@ from typing import Any
 
 import click
 
-from shared.cli.admin import admin
-from shared.cli.alerts import alerts_group
-from shared.cli.dead_letters import dead_letters
-from shared.cli.demo import demo, simulate
-from shared.cli.files import load_ledger, load_template_settings, load_templates, load_workflows
-from shared.cli.local import local
+from cli.admin import admin
+from cli.alerts import alerts_group
+from cli.dead_letters import dead_letters
+from cli.demo import demo, simulate
+from cli.files import load_ledger, load_template_settings, load_templates, load_workflows
+from cli.local import local
 from shared.domain.explain import explain
 from shared.domain.filters.catalogue import CATALOGUE
 from shared.domain.forecast.simulation import forecast

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from shared.cli.api_client import AdminClient, ApiError
+from cli.api_client import AdminClient, ApiError
 
 
 class _Instant(click.ParamType[datetime]):

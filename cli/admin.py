@@ -10,7 +10,7 @@ from urllib.parse import quote
 import click
 import yaml
 
-from shared.cli.admin_session import INSTANT, call, connection, show
+from cli.admin_session import INSTANT, call, connection, show
 
 
 def _iso(value: datetime | None) -> str | None:

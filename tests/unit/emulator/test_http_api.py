@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.local.http_api import HttpRequest, event_for, proxy_response, routes
+from emulator.http_api import HttpRequest, event_for, proxy_response, routes
 
 SAMPLE = json.loads((Path(__file__).resolve().parents[2] / "events" / "apigw" / "signed_batch.json").read_text())
 AT = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)

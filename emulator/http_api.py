@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import boto3
 
-from shared.local.stack import ACCOUNT, REGION
+from emulator.stack import ACCOUNT, REGION
 from shared.platform.functions import FUNCTIONS
 
 API_ID = "local"

@@ -13,9 +13,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from shared.domain.calendar import local_date
 from shared.domain.ledger.models import Customer, Invoice, Payment, PromiseToPay
-from shared.local.simulation import charts
-from shared.local.simulation.runner import Outcome
-from shared.local.simulation.summary import communications, enrolments_by_node, run_states, tasks
+from simulation import charts
+from simulation.runner import Outcome
+from simulation.summary import communications, enrolments_by_node, run_states, tasks
 
 SAMPLE_CUSTOMERS = 4
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from shared.local.simulation.generator import TENANT, generate
+from simulation.generator import TENANT, generate
 
 SIMULATION_FILE = "simulation.json"  # beside the ledger files: what a simulation needs that an ERP does not export
 DEMO_START = date(2026, 9, 7)  # a Monday
