@@ -24,7 +24,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 dev: $(VENV)/.synced ## set up the virtual environment from the lock file
 
-lint: dev ## ruff (style + layer bans) and mypy (strict, on shared/)
+lint: dev ## ruff (style + layer bans) and mypy (strict: see [tool.mypy] files)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy

@@ -18,6 +18,8 @@ import time
 from collections import Counter
 from typing import Any
 
+from moto.awslambda.models import LambdaFunction
+
 from emulator import moto_patches
 from shared.platform.tables import TABLES
 
@@ -195,8 +197,6 @@ class LambdaTimer:
     spent in functions it invoked synchronously is subtracted: on AWS those run, and bill, apart)."""
 
     def __init__(self, switch: Switch) -> None:
-        from moto.awslambda.models import LambdaFunction
-
         self.invocations: Counter[str] = Counter()
         self.billed_gb_s = 0.0
         self.billed_ms = 0
@@ -205,7 +205,7 @@ class LambdaTimer:
         inner = LambdaFunction._invoke_lambda
         timer = self
 
-        def timed(function: Any, event: Any = None) -> Any:
+        def timed(function: LambdaFunction, event: str | None = None) -> tuple[str, bool, str]:
             stack: list[float] = timer._local.__dict__.setdefault("children", [])
             stack.append(0.0)
             with moto_patches.handlers_quiet():  # handlers run one at a time: time the run, not the wait for a turn
@@ -216,9 +216,11 @@ class LambdaTimer:
                     elapsed = time.perf_counter() - started
                     timer._record(function, elapsed, stack, switch.active())
 
-        LambdaFunction._invoke_lambda = timed
+        # The wrapper replaces moto's method on its class, as moto patch 1 does; mypy refuses any assignment to a
+        # method (method-assign) and compares a plain function with the method as bound twice (assignment).
+        LambdaFunction._invoke_lambda = timed  # type: ignore[method-assign, assignment]
 
-    def _record(self, function: Any, elapsed: float, stack: list[float], counted: bool) -> None:
+    def _record(self, function: LambdaFunction, elapsed: float, stack: list[float], counted: bool) -> None:
         own = elapsed - stack.pop()
         if stack:
             stack[-1] += elapsed
