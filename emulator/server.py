@@ -21,6 +21,7 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
+from moto.core.models import MockAWS
 
 from emulator import moto_patches
 from emulator.http_api import HttpApi, HttpRequest
@@ -65,7 +66,7 @@ class LocalRuntime:
         self._save_lock = threading.Lock()
         self._saved_version = -1
         self._saved_environment: dict[str, str | None] = {}
-        self._mock: Any = None
+        self._mock: MockAWS | None = None
         self.api: HttpApi | None = None
         self._patched_here = False
         self._server: ThreadingHTTPServer | None = None
@@ -184,13 +185,14 @@ class LocalRuntime:
             if settings is not None:
                 store.put_settings(tenant_id, settings)
 
-    def tick(self) -> dict[str, Any]:
-        """Invoke the tick function as its schedule does."""
+    def tick(self) -> dict[str, object]:
+        """Invoke the tick function as its schedule does: its counts (``resumed``, ``recovered``, ``sweeps``), or
+        the Lambda error payload when it failed."""
         assert self.stack is not None, "not started"
         response = boto3.client("lambda", region_name=REGION).invoke(
             FunctionName=self.stack.functions["tick"], Payload=b"{}"
         )
-        result: dict[str, Any] = json.loads(response["Payload"].read())
+        result: dict[str, object] = json.loads(response["Payload"].read())
         return result
 
     def save(self) -> None:
