@@ -9,7 +9,8 @@ circuit breaker). Tables come from ``--core-table``/``--ledger-table`` or the fu
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 
@@ -25,6 +26,7 @@ from shared.usecases import alert_controls as usecases
 from shared.usecases.alerts import AlertPorts
 from shared.usecases.runtime import Runtime
 
+Command = TypeVar("Command", bound=Callable[..., None])
 _tables = [
     click.option("--core-table", envvar="CORE_TABLE", required=True, help="core table name (env CORE_TABLE)"),
     click.option("--ledger-table", envvar="LEDGER_TABLE", required=True, help="ledger table name (env LEDGER_TABLE)"),
@@ -33,7 +35,7 @@ _tables = [
 ]
 
 
-def _with_tables(command: Any) -> Any:
+def _with_tables(command: Command) -> Command:
     for option in reversed(_tables):
         command = option(command)
     return command
@@ -114,7 +116,7 @@ def ignore_command(
     _change(as_json, lambda: usecases.ignore_alert(_runtime(core_table, ledger_table), tenant_id, alert_id, reason))
 
 
-def _change(as_json: bool, change: Any) -> None:
+def _change(as_json: bool, change: Callable[[], Alert]) -> None:
     try:
         alert = change()
     except usecases.AlertNotFound as error:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -29,7 +29,7 @@ from shared.domain.workflow.schema import workflow_schema
 existing = click.Path(exists=True, path_type=Path)
 
 
-def _emit(as_json: bool, data: Any, lines: list[str]) -> None:
+def _emit(as_json: bool, data: object, lines: list[str]) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
     else:
@@ -275,11 +275,11 @@ def preview_template(
     _emit(as_json, data, lines)
 
 
-def _invalid(error: TemplateInvalid) -> dict[str, Any]:
+def _invalid(error: TemplateInvalid) -> dict[str, object]:
     return {"template": error.template_id, "problems": [{**asdict(p), "text": str(p)} for p in error.problems]}
 
 
-def _languages(translations: dict[str, Any]) -> str:
+def _languages(translations: Mapping[str, object]) -> str:
     return f"translations: {', '.join(sorted(translations))}" if translations else "no translations"
 
 
