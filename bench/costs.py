@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.meters import CallCounter, DynamoDBUnits, LambdaTimer, Switch
+from bench.meters import CallCounter, DynamoDBUnits, LambdaTimer, Session, Switch
 
 PRICES = {  # USD, us-east-1 list prices (aws-research §A.2)
     "sfn_standard_transition": 0.025 / 1000,
@@ -35,7 +35,7 @@ FLOOR_EXPLAINED = (
 
 
 class Meters:
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.switch = Switch()
         self.calls = CallCounter(session, self.switch)
         self.units = DynamoDBUnits(session, self.switch)
