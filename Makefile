@@ -24,9 +24,10 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 dev: $(VENV)/.synced ## set up the virtual environment from the lock file
 
-lint: dev ## ruff (style + layer bans) and mypy (strict, on shared/)
+lint: dev ## ruff (style + boto3 bans), import-linter (the packages' directions) and mypy (strict)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports --no-cache --no-logo
 	$(RUN) mypy
 
 format: dev ## apply ruff's fixes and formatting

@@ -31,7 +31,7 @@ def tick(rt: Runtime, tenant_ids: list[str] | None = None) -> dict[str, int]:
             elif stored.next_run_at:
                 lagging.append(stored.next_run_at)
         check_volume_in_tick(rt, tenant_id)
-    scheduler_lag(now, lagging)
+    scheduler_lag(rt.metrics, now, lagging)
     logger.info(
         "tick", extra={"resumed": resumed, "recovered": recovered, "sweeps": len(shards), "now": now.isoformat()}
     )
