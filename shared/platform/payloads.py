@@ -2,6 +2,9 @@
 ``infra/statemachines/enrolment.asl.json`` (a test checks that every path the definition reads or writes is a
 field here). Every handler parses its event into one of these at its boundary and returns one.
 
+The sweep function's ``SweepShard`` (from the tick) and the scheduled functions' ``Scheduled`` are here too: every
+event a function receives from another of ours, or from a schedule, is a model.
+
 The states pass one ``StepPayload`` along: the execution's input, the loop counter, what ``advance`` decided
 (``next``, and the ``action`` to perform), what a resume sent (``resume``) and a caught error (``error``).
 ``RecordFailure`` builds its own ``FailurePayload``.
@@ -10,7 +13,7 @@ The states pass one ``StepPayload`` along: the execution's input, the loop count
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,6 +85,26 @@ class FailurePayload(_Payload):
     next: Literal["end"] | None = None
 
 
-def to_output(payload: StepPayload | FailurePayload) -> dict[str, object]:
+class SweepShard(_Payload):
+    """The sweep function's payload: the tick starts one asynchronous invocation per shard of a tenant's customers
+    for the continuous workflows due together."""
+
+    tenant_id: str
+    workflow_ids: tuple[str, ...]
+    day: str  # the tenant's local date the sweep is for (ISO)
+    shard: int
+    shards: int
+
+
+class Scheduled(BaseModel):
+    """A scheduled function's event: EventBridge's scheduled event, whose fields it does not need, or an operator's
+    ``{"tenant_ids": [...]}`` that limits the run to some tenants."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    tenant_ids: list[str] | None = None
+
+
+def to_output(payload: BaseModel) -> dict[str, Any]:
     """The JSON a task returns (fields never set are left out, so the state data stays small)."""
     return payload.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shared.platform.payloads import FailurePayload, StepPayload, TaskError, to_output
+from shared.platform.payloads import FailurePayload, Scheduled, StepPayload, SweepShard, TaskError, to_output
 from shared.platform.statemachine import ASL_FILE, execution_input
 
 ASL = json.loads(ASL_FILE.read_text())
@@ -106,3 +106,20 @@ def test_a_field_the_models_do_not_name_is_refused():
     # THEN parsing fails at the handler's boundary instead of the field being silently dropped
     with pytest.raises(ValueError, match="retries_left"):
         StepPayload.model_validate(changed)
+
+
+def test_a_scheduled_event_runs_for_every_tenant_and_an_operator_can_name_some():
+    # GIVEN EventBridge's scheduled event, and an operator's invocation
+    scheduled = json.loads((ASL_FILE.parents[2] / "tests" / "events" / "schedule" / "scheduled_event.json").read_text())
+    # WHEN the scheduled functions parse them
+    # THEN the schedule's own fields are ignored (every tenant), and the operator's tenants are kept
+    assert Scheduled.model_validate(scheduled).tenant_ids is None
+    assert Scheduled.model_validate({"tenant_ids": ["acme-uk"]}).tenant_ids == ["acme-uk"]
+
+
+def test_the_tick_hands_each_sweep_shard_a_payload_the_sweep_function_parses():
+    # GIVEN a shard the tick plans
+    shard = SweepShard(tenant_id="acme-uk", workflow_ids=("dunning", "reminders"), day="2026-11-02", shard=1, shards=3)
+    # WHEN it is sent as the asynchronous invocation's payload and parsed by the sweep function
+    # THEN it arrives whole
+    assert SweepShard.model_validate(json.loads(json.dumps(to_output(shard)))) == shard
