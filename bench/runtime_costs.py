@@ -99,7 +99,7 @@ def _measure(enrolments: int) -> dict[str, Any]:
         rt = wiring.runtime()
         rt.ledger.put_tenant(TenantSettings(tenant_id="bench", timezone="Europe/London", country="GB", currency="GBP"))
         rt.workflows.save("bench", load_workflow_text(SEQUENCE))
-        rt.messenger.templates.save("bench", load_template_text(TEMPLATE))
+        rt.templates.save("bench", load_template_text(TEMPLATE))
         for n in range(enrolments):
             rt.ledger.put(Customer(tenant_id="bench", id=f"c{n}", name=f"Customer {n}", currency="GBP"))
             rt.ledger.put(

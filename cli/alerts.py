@@ -14,16 +14,10 @@ from typing import TypeVar
 
 import click
 
-from shared.adapters.dynamodb.alerts import AlertRepository
-from shared.adapters.dynamodb.ledger import LedgerRepository
-from shared.adapters.dynamodb.runs import RunRepository
-from shared.adapters.dynamodb.sent_log import SentLog
-from shared.adapters.dynamodb.workflows import WorkflowRepository
-from shared.adapters.stepfunctions import Executions
-from shared.clock import SystemClock
+from functions import wiring
+from functions.env import Settings
 from shared.domain.alerts import Alert, AlertKind, TransitionRefused
 from shared.usecases import alert_controls as usecases
-from shared.usecases.alerts import AlertPorts
 from shared.usecases.runtime import Runtime
 
 Command = TypeVar("Command", bound=Callable[..., None])
@@ -42,14 +36,7 @@ def _with_tables(command: Command) -> Command:
 
 
 def _runtime(core_table: str, ledger_table: str) -> Runtime:
-    return Runtime(
-        runs=RunRepository(core_table),
-        workflows=WorkflowRepository(core_table),
-        ledger=LedgerRepository(ledger_table, core_table),
-        executions=Executions(""),
-        clock=SystemClock(),
-        alerts=AlertPorts(alerts=AlertRepository(core_table), sent=SentLog(core_table)),
-    )
+    return wiring.build(Settings(core_table=core_table, ledger_table=ledger_table))
 
 
 def _line(alert: Alert) -> str:

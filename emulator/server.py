@@ -30,10 +30,10 @@ from emulator.stack import REGION, LocalStack, provision, use_local_ports
 from emulator.state import ChangeCounter, StateDir, capture, restore
 from functions import wiring
 from shared.adapters.dynamodb import client as dynamodb_client
-from shared.clock import Clock
 from shared.domain.templates import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
+from shared.ports import Clock
 
 logger = logging.getLogger("chaseflow-local")
 PROCESS_ENVIRONMENT = {
@@ -158,7 +158,7 @@ class LocalRuntime:
         with moto_patches.handlers_quiet():
             rt = wiring.runtime()
             rt.ledger.put_tenant(settings)
-            kept = rt.secrets.for_tenant(settings.tenant_id) if rt.secrets is not None else ()
+            kept = rt.secrets.for_tenant(settings.tenant_id)
             chosen = secret or (kept[0] if kept else f"whsec_{token_hex(24)}")
             if chosen not in kept[:1]:
                 self.stack.put_webhook_secret(settings.tenant_id, chosen)
@@ -177,7 +177,7 @@ class LocalRuntime:
             rt = wiring.runtime()
             for workflow in workflows:
                 rt.workflows.save(tenant_id, workflow)
-            store = rt.messenger.templates
+            store = rt.templates
             for template in templates:
                 current = store.get(tenant_id, template.id)
                 if current is None or current.model_copy(update={"version": template.version}) != template:

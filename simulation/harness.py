@@ -30,7 +30,6 @@ from emulator.http_api import HttpApiEvent
 from emulator.stack import ACCOUNT, REGION, LocalStack, provision, use_local_ports
 from emulator.statemachine import LocalExecutions, StateMachine, from_moto
 from functions import wiring
-from shared.adapters import metrics as metrics_port
 from shared.adapters.dynamodb import client as dynamodb_client
 from shared.adapters.dynamodb.ledger import ledger_item
 from shared.clock import FixedClock
@@ -120,12 +119,10 @@ class Harness:
             self._exit.callback(_restore, name, os.environ.get(name))
             os.environ[name] = value
         self.machine = from_moto(self.stack.state_machine_arn)
-        use_local_ports(clock=self.clock, executions=LocalExecutions(self.machine))
+        # EMF lines are for CloudWatch: here they would flood the terminal (Powertools prints every 100 values)
+        use_local_ports(clock=self.clock, executions=LocalExecutions(self.machine), metrics=DiscardedMetrics())
         self._exit.callback(wiring.override)
         self._exit.callback(dynamodb_client.reset)
-        # EMF lines are for CloudWatch: here they would flood the terminal (Powertools prints every 100 values)
-        metrics_port.use(DiscardedMetrics())
-        self._exit.callback(metrics_port.use, None)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -152,9 +149,9 @@ class Harness:
         rt.ledger.put_tenant(tenant)
         self.local.put_webhook_secret(tenant.tenant_id, self.secret)
         for template in templates:
-            rt.messenger.templates.save(tenant.tenant_id, template)
+            rt.templates.save(tenant.tenant_id, template)
         if template_settings is not None:
-            rt.messenger.templates.put_settings(tenant.tenant_id, template_settings)
+            rt.templates.put_settings(tenant.tenant_id, template_settings)
         for workflow in workflows:
             rt.workflows.save(tenant.tenant_id, workflow.model_copy(update={"status": "active"}))
         table = boto3.resource("dynamodb", region_name=REGION).Table(self.local.tables["ledger"])

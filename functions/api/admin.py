@@ -117,7 +117,9 @@ def post_status(tenant_id: str, workflow_id: str, change: Literal["activate", "d
     return _saved(controls.set_status(runtime(), tenant_id, workflow_id, status))
 
 
-@app.exception_handler([controls.NotFound, controls.RunFinished, RunChanged, WorkflowInvalid])
+@app.exception_handler(  # type: ignore[untyped-decorator]  # Powertools does not annotate this decorator
+    [controls.NotFound, controls.RunFinished, RunChanged, WorkflowInvalid]
+)
 def _refused(error: Exception) -> Response[str]:
     if isinstance(error, controls.NotFound):
         return _json(404, {"message": f"not found: {error}"})

@@ -13,7 +13,7 @@ from shared.domain.alerts import Alert, AlertKind, TransitionRefused
 from shared.usecases import alert_controls as alerts
 from shared.usecases.runtime import Runtime
 
-router = Router()
+router = Router()  # type: ignore[no-untyped-call]  # Powertools' Router.__init__ is not annotated
 PREFIX = "/v1/tenants/<tenant_id>"
 
 

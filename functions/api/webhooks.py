@@ -35,7 +35,9 @@ def post_records(tenant_id: str) -> Response[str]:
     return _json(report.status_code, report.body())
 
 
-@app.exception_handler([SignatureInvalid, RequestExpired, TenantUnknown, BodyInvalid, BatchTooLarge, RetryableError])
+@app.exception_handler(  # type: ignore[untyped-decorator]  # Powertools does not annotate this decorator
+    [SignatureInvalid, RequestExpired, TenantUnknown, BodyInvalid, BatchTooLarge, RetryableError]
+)
 def _refused(error: Exception) -> Response[str]:
     """The request as a whole is refused (the use case logged why, never the body), or must be retried."""
     if isinstance(error, SignatureInvalid):
