@@ -17,12 +17,12 @@ from shared.domain.alerts.runs import RunSnapshot
 from shared.domain.engine.run import RunState
 from shared.domain.ledger.models import Channel, Communication, LedgerRecord
 from shared.domain.ledger.views import CustomerLedger
+from shared.domain.levels import TriggerType
 from shared.domain.messaging.consent import ConsentSource, ConsentState, InboundIntent
 from shared.domain.templates import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
-from shared.domain.workflow.definition import TriggerType, Workflow
+from shared.domain.workflow.definition import Workflow
 from shared.events.contracts import DomainEvent
-
 
 # --- values that cross the ports --------------------------------------------------------------------------------
 
