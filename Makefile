@@ -9,7 +9,7 @@ RUN := $(UV) run --frozen --no-sync
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TZ := UTC
 
-.PHONY: help dev lint format test test-unit test-integration test-random test-infra synth demo bench clean
+.PHONY: help dev lint format test test-unit test-integration test-random test-infra synth demo bench docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
@@ -76,6 +76,9 @@ bench: dev ## benchmarks: print figures and write bench/results/*.json (never pa
 	POWERTOOLS_LOG_LEVEL=WARNING $(RUN) python -m bench.scheduler_tick
 	$(RUN) python -m bench.alert_detectors
 	$(RUN) python -m bench.demo_time
+
+docs: dev ## regenerate the documents made from the code: docs/events.md, docs/events/, docs/openapi.json …
+	$(RUN) python -m cli.docs
 
 clean: ## remove the environments and build output
 	rm -rf $(VENV) .uv cdk.out .mypy_cache .ruff_cache .hypothesis

@@ -296,6 +296,22 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
 
 
+@main.command(name="docs")
+@click.option("--check", is_flag=True, help="write nothing; exit 1 when a generated document is out of date")
+def docs_command(check: bool) -> None:
+    """Write the documents generated from the code (make docs): the event catalogue and schemas, openapi.json,
+    the workflow schema and the generated blocks of docs/architecture.md. Run it from a checkout."""
+    from cli import docs  # the HTTP API's handlers load only for this command
+
+    if check:
+        stale = docs.out_of_date()
+        for path in stale:
+            click.echo(f"out of date: {path} (run make docs)")
+        sys.exit(1 if stale else 0)
+    for path in docs.write():
+        click.echo(f"wrote {path}")
+
+
 main.add_command(admin)
 main.add_command(dead_letters)
 main.add_command(alerts_group)

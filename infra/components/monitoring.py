@@ -1,4 +1,5 @@
-"""Alarms on every signal of CONTRACTS.md, all to one ops topic, and one dashboard: the collections figures
+"""Alarms on every signal listed in docs/architecture.md ("What ops watch"), all to one ops topic, and one
+dashboard: the collections figures
 (sent, bounced, stopped on payment, paused, alerts) above the system figures (errors, throttles, DLQ depth,
 failed executions, scheduler lag)."""
 

@@ -1,5 +1,6 @@
 """The metrics port's adapter: counts and durations as Powertools EMF in the ``Chaseflow`` namespace, with the
-``service`` dimension only (no tenant or workflow dimensions, so the number of metrics stays bounded).
+``service`` dimension only: no tenant or workflow dimensions, so the metric count stays bounded
+(docs/architecture.md, "What ops watch", lists the counts and the alarms on them).
 
 Handlers flush with ``@metrics.log_metrics``; outside a handler (tests, the CLI) metrics accumulate until flushed.
 """

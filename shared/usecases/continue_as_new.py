@@ -1,4 +1,5 @@
-"""Continue-as-new: the run's next generation gets a new execution; the old one ends (the history limit)."""
+"""Continue-as-new: the run's next generation gets a new execution; the old one ends, far below Step Functions'
+history limit (docs/architecture.md, "One execution per enrolment")."""
 
 from __future__ import annotations
 
