@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic.json_schema import models_json_schema
 
@@ -177,7 +177,8 @@ def _webhook_body(schemas: dict[str, Any]) -> dict[str, Any]:
     """The webhook's batch: ``{"records": [{"kind": …, "data": <the ledger record>}]}``, with the ledger models'
     schemas as the webhook reads them (``shared.domain.webhooks.read_batch``): the tenant comes from the path,
     and ``updated_at`` is required, since it orders the ERP's deliveries."""
-    models = [(LEDGER_MODELS[kind], "validation") for kind in KINDS]
+    mode: Literal["validation"] = "validation"
+    models = [(LEDGER_MODELS[kind], mode) for kind in KINDS]
     _, top = models_json_schema(models, ref_template=REF + "{model}")
     definitions = top["$defs"]
     for kind in KINDS:

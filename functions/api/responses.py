@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain.alerts import Alert, AlertKind
@@ -219,9 +220,9 @@ class BatchRefused(_Answer):
 # --- responses= of the route decorators -------------------------------------------------------------------------
 
 
-def answer(description: str, model: Any, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+def answer(description: str, model: Any, headers: dict[str, OpenAPIResponseHeader] | None = None) -> OpenAPIResponse:
     """One entry of a route's ``responses=``: a description and the model of its JSON body."""
-    entry: dict[str, Any] = {"description": description, "content": {JSON: {"model": model}}}
+    entry: OpenAPIResponse = {"description": description, "content": {JSON: {"model": model}}}
     if headers:
         entry["headers"] = headers
     return entry
