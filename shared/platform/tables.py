@@ -1,4 +1,4 @@
-"""DynamoDB tables by access pattern (aws-research §D): every key starts with the tenant.
+"""DynamoDB tables by access pattern: every key starts with the tenant.
 
 core:     workflows and versions, runs, run events, the communications log, action markers (exactly-once),
           enrolment markers, alerts, tenant settings and clock. GSIs: ``due`` (sparse, write-sharded: runs parked
@@ -7,6 +7,7 @@ ledger:   the ERP mirror; one partition per customer, so a customer's whole view
           GSIs: ``by_record`` (any record by kind and id), ``customers`` (sparse, write-sharded: a tenant's
           customers, which the continuous sweeps page through) and ``by_parent`` (sparse: a group's members).
 idempotency: the Powertools layout.
+outbox:   events waiting to be published (the transactional outbox): its stream feeds the relay function.
 """
 
 from __future__ import annotations
@@ -98,5 +99,8 @@ LEDGER = TableSpec(
     ),
 )
 IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration", data=False)
+# Events waiting to be published: written in the same transaction as the change they announce; the stream hands
+# each new one to the relay function, which puts it on the bus. Kept a week (TTL), then removed.
+OUTBOX = TableSpec(key="outbox", partition_key="pk", ttl_attribute="expires_at", stream=True, data=False)
 
-TABLES: tuple[TableSpec, ...] = (CORE, LEDGER, IDEMPOTENCY)
+TABLES: tuple[TableSpec, ...] = (CORE, LEDGER, IDEMPOTENCY, OUTBOX)
