@@ -23,4 +23,5 @@ def _record(record: DynamoDBRecord) -> None:
 
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=_record, processor=processor, context=context)
+    failures = process_partial_response(event=event, record_handler=_record, processor=processor, context=context)
+    return dict(failures)

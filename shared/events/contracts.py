@@ -186,14 +186,12 @@ WRITE_BACK: tuple[type[ChaseflowChange], ...] = (
     ChasingPaused, ChasingResumed, AutoChargeChanged, ErpFieldUpdateRequested,
 )  # fmt: skip
 
-CONTRACTS: dict[str, type[DomainEvent]] = {
-    cls.detail_type(): cls
-    for cls in (
-        CustomerCreated, CustomerUpdated, InvoiceCreated, InvoiceUpdated, CreditNoteCreated, PaymentRegistered,
-        PromiseToPayChanged, TaskCompleted, EmailReceived, EmailSent, EmailBounced, EmailComplained, SmsUndelivered,
-        LedgerRecordMoved, *WRITE_BACK,
-    )
-}  # fmt: skip
+_ENGINE: tuple[type[DomainEvent], ...] = (
+    CustomerCreated, CustomerUpdated, InvoiceCreated, InvoiceUpdated, CreditNoteCreated, PaymentRegistered,
+    PromiseToPayChanged, TaskCompleted, EmailReceived, EmailSent, EmailBounced, EmailComplained, SmsUndelivered,
+    LedgerRecordMoved,
+)  # fmt: skip
+CONTRACTS: dict[str, type[DomainEvent]] = {cls.detail_type(): cls for cls in (*_ENGINE, *WRITE_BACK)}
 
 
 def parse_detail(detail_type: str, detail: dict[str, Any]) -> DomainEvent:

@@ -18,7 +18,6 @@ from datetime import timedelta
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
-from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamodb.cache import TENANTS
@@ -39,7 +38,7 @@ OUTBOX_KEPT = timedelta(days=7)  # long after the relay published it; TTL then r
 class LedgerRepository:
     def __init__(self, ledger_table: str, core_table: str, metrics: Metrics, outbox_table: str = "") -> None:
         self._table = table(ledger_table)
-        self._client = self._table.meta.client  # transactions are the low-level client's
+        self._client = self._table.meta.client  # for transactions; it takes plain values, as the table does
         self._outbox = outbox_table
         self._core = table(core_table)
         self._sent_log = SentLog(core_table, metrics)  # the alerts' index of messages, counters and metrics
@@ -92,17 +91,17 @@ class LedgerRepository:
                     {
                         "Delete": {
                             "TableName": self._table.name,
-                            "Key": _typed(old_key),
+                            "Key": old_key,
                             "ConditionExpression": "attribute_exists(pk) AND updated_at < :at",
-                            "ExpressionAttributeValues": _typed(newer),
+                            "ExpressionAttributeValues": newer,
                         }
                     },
                     {
                         "Put": {
                             "TableName": self._table.name,
-                            "Item": _typed(item),
+                            "Item": item,
                             "ConditionExpression": "attribute_not_exists(pk) OR updated_at < :at",
-                            "ExpressionAttributeValues": _typed(newer),
+                            "ExpressionAttributeValues": newer,
                         }
                     },
                 ]
@@ -125,10 +124,10 @@ class LedgerRepository:
         update = {
             "Update": {
                 "TableName": self._table.name,
-                "Key": _typed(key),
+                "Key": key,
                 "UpdateExpression": "SET ours = :ours",
                 "ConditionExpression": "attribute_exists(pk)",
-                "ExpressionAttributeValues": _typed({":ours": json.dumps(ours, sort_keys=True)}),
+                "ExpressionAttributeValues": {":ours": json.dumps(ours, sort_keys=True)},
             }
         }
         try:
@@ -147,7 +146,7 @@ class LedgerRepository:
     def _outbox_puts(self, events: Sequence[DomainEvent]) -> list[dict[str, Any]]:
         if events and not self._outbox:
             raise ValueError("no outbox table is configured: changes could not be announced")
-        return [{"Put": {"TableName": self._outbox, "Item": _typed(outbox_item(event))}} for event in events]
+        return [{"Put": {"TableName": self._outbox, "Item": outbox_item(event)}} for event in events]
 
     def get(self, tenant_id: str, kind: str, record_id: str) -> LedgerRecord | None:
         return self.get_stored(tenant_id, kind, record_id)[0]
@@ -255,24 +254,19 @@ def _set_all(item: dict[str, Any]) -> dict[str, Any]:
     """An UpdateItem request that sets every attribute of ``item`` but its key, and removes the optional ones it
     lacks (a customer that left its group, a version that announces nothing)."""
     values = {k: v for k, v in item.items() if k not in ("pk", "sk")}
-    names = {f"#a{n}": k for n, k in enumerate(values)}
-    expression = "SET " + ", ".join(f"{alias} = :v{n}" for n, alias in enumerate(names))
+    # placeholders of their own: boto3's condition builder names its own #n0, :v0 …
+    names = {f"#set{n}": k for n, k in enumerate(values)}
+    expression = "SET " + ", ".join(f"{alias} = :set{n}" for n, alias in enumerate(names))
     dropped = [k for k in ("parent_key", "announces") if k not in values]
     if dropped:
-        names |= {f"#r{n}": k for n, k in enumerate(dropped)}
-        expression += " REMOVE " + ", ".join(f"#r{n}" for n in range(len(dropped)))
+        names |= {f"#drop{n}": k for n, k in enumerate(dropped)}
+        expression += " REMOVE " + ", ".join(f"#drop{n}" for n in range(len(dropped)))
     return {
         "Key": {"pk": item["pk"], "sk": item["sk"]},
         "UpdateExpression": expression,
         "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": {f":v{n}": v for n, v in enumerate(values.values())},
+        "ExpressionAttributeValues": {f":set{n}": v for n, v in enumerate(values.values())},
     }
-
-
-def _typed(values: dict[str, Any]) -> dict[str, Any]:
-    """Plain values in DynamoDB's typed form, for the low-level client's transactions."""
-    serializer = TypeSerializer()
-    return {k: serializer.serialize(v) for k, v in values.items()}
 
 
 def _customer_keys(customer: Customer) -> dict[str, str]:

@@ -53,6 +53,15 @@ def chaseflow_part(kind: str, record: LedgerRecord) -> dict[str, Any]:
     return record.model_dump(mode="json", include=set(chaseflow_fields(kind)))
 
 
+def set_by_chaseflow(kind: str, record: LedgerRecord) -> dict[str, Any]:
+    """Our fields of ``record`` that differ from the model's defaults: what someone in Chaseflow set."""
+    fields = LEDGER_MODELS[kind].model_fields
+    defaults = {name: fields[name].get_default(call_default_factory=True) for name in chaseflow_fields(kind)}
+    return {
+        name: value for name, value in chaseflow_part(kind, record).items() if getattr(record, name) != defaults[name]
+    }
+
+
 def merged(kind: str, erp: Mapping[str, Any], ours: Mapping[str, Any]) -> LedgerRecord:
     """The record as the engine sees it: the ERP's part with ours laid over it (our defaults where we set nothing)."""
     return LEDGER_MODELS[kind].model_validate({**erp, **ours})
