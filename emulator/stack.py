@@ -115,6 +115,12 @@ def provision(prefix: str = "chaseflow-local") -> LocalStack:
             MemorySize=spec.memory_mb,
             Environment={"Variables": environment},
         )
+    for spec in FUNCTIONS:  # a table's stream invokes its function (moto delivers each write at once)
+        if spec.stream_source is not None:
+            stream = ddb.describe_table(TableName=stack.tables[spec.stream_source])["Table"]["LatestStreamArn"]
+            lam.create_event_source_mapping(
+                EventSourceArn=stream, FunctionName=stack.functions[spec.key], StartingPosition="TRIM_HORIZON"
+            )
     events = boto3.client("events", region_name=REGION)
     events.create_event_bus(Name=stack.bus_name)
     for spec in FUNCTIONS:

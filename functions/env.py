@@ -14,6 +14,7 @@ class Settings(BaseModel):
     core_table: str
     ledger_table: str
     idempotency_table: str = ""
+    outbox_table: str = ""
     state_machine_arn: str = ""
     sweep_function_arn: str = ""
     event_bus_name: str = ""
@@ -30,6 +31,7 @@ def settings() -> Settings:
         core_table=env["CORE_TABLE"],
         ledger_table=env["LEDGER_TABLE"],
         idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
+        outbox_table=env.get("OUTBOX_TABLE", ""),
         state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
         sweep_function_arn=env.get("SWEEP_FUNCTION_ARN", ""),
         event_bus_name=env.get("EVENT_BUS_NAME", ""),

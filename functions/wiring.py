@@ -50,7 +50,7 @@ def runtime() -> Runtime:
 def build(config: Settings) -> Runtime:
     """Every port from ``config``, real adapters but for the overrides (the CLI builds one for its own tables)."""
     metrics = _metrics if _metrics is not None else PowertoolsMetrics()
-    ledger = LedgerRepository(config.ledger_table, config.core_table, metrics)
+    ledger = LedgerRepository(config.ledger_table, config.core_table, metrics, config.outbox_table)
     templates = TemplateRepository(config.core_table)
     actions = ActionLog(config.core_table)
     mailer = SesMailer(config.ses_configuration_set)

@@ -106,9 +106,23 @@ class WorkflowStore(Protocol):
 
 
 class LedgerStore(Protocol):
-    """The mirror of the ERP's ledger and the tenants' settings (``shared.adapters.dynamodb.ledger``)."""
+    """The mirror of the ERP's ledger and the tenants' settings (``shared.adapters.dynamodb.ledger``): ``put``
+    writes the ERP's part of a record, ``update_ours`` Chaseflow's (``shared.domain.ledger.ownership``) and, in the
+    same transaction, the events announcing the change to the outbox; ``announce`` puts events in the outbox alone
+    (the outbox relay publishes them, so a change stored is never a change unannounced)."""
 
-    def put(self, record: LedgerRecord, *, force: bool = False, announces: tuple[str, ...] = ()) -> bool: ...
+    def put(
+        self,
+        record: LedgerRecord,
+        *,
+        force: bool = False,
+        announces: tuple[str, ...] = (),
+        moved_from: LedgerRecord | None = None,
+    ) -> bool: ...
+
+    def update_ours(self, record: LedgerRecord, *, events: Sequence[DomainEvent] = ()) -> bool: ...
+
+    def announce(self, events: Sequence[DomainEvent]) -> None: ...
 
     def get(self, tenant_id: str, kind: str, record_id: str) -> LedgerRecord | None: ...
 

@@ -34,6 +34,7 @@ from shared.adapters.dynamodb import client as dynamodb_client
 from shared.adapters.dynamodb.ledger import ledger_item
 from shared.clock import FixedClock
 from shared.domain.ledger.models import LedgerRecord
+from shared.domain.ledger.ownership import chaseflow_fields, set_by_chaseflow
 from shared.domain.templates.models import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
 from shared.domain.webhooks import MAX_RECORDS, sign
@@ -173,7 +174,16 @@ class Harness:
                 raise WebhookRefused(f"webhook answered {status}: {answer}")
             accepted += answer["counts"]["accepted"] + answer["counts"]["stale"]
             self.rejected += answer.get("rejected", [])
+        self._set_ours(records)
         return accepted
+
+    def _set_ours(self, records: Sequence[LedgerRecord]) -> None:
+        """The export holds both sides of a record; what Chaseflow's people set (an owner, a pause, a bounce) is
+        applied on Chaseflow's side, as they would, once the ERP's version is in."""
+        ledger = wiring.runtime().ledger
+        for record in records:
+            if set_by_chaseflow(KIND_OF[type(record)], record):
+                ledger.update_ours(record)
 
     def _invoke_webhook(self, tenant_id: str, body: str) -> tuple[int, dict[str, Any]]:
         event = webhook_event(tenant_id, body, int(self.clock.now().timestamp()), self.secret)
@@ -269,7 +279,9 @@ def _items(table_name: str) -> Iterator[PlainItem]:
 
 
 def _webhook_record(record: LedgerRecord) -> dict[str, Any]:
-    data = record.model_dump(mode="json", exclude={"tenant_id"}, exclude_none=True)
+    """What the ERP posts: the ERP's part of the record (the fields of ours are not the ERP's to send)."""
+    kind = KIND_OF[type(record)]
+    data = record.model_dump(mode="json", exclude={"tenant_id", *chaseflow_fields(kind)}, exclude_none=True)
     return {"kind": KIND_OF[type(record)], "data": data}
 
 

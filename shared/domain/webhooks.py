@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from shared.domain.ledger.models import LEDGER_MODELS, LedgerRecord
+from shared.domain.ledger.ownership import fields_the_erp_may_not_set
 
 TIMESTAMP_HEADER = "X-Chaseflow-Timestamp"
 SIGNATURE_HEADER = "X-Chaseflow-Signature"
@@ -228,6 +229,11 @@ def _read_record(tenant_id: str, index: int, row: Any) -> ValidRecord | RecordRe
         problems.append((f"{at}.data", "expected an object", "dict_type"))
     elif data.get("tenant_id", tenant_id) != tenant_id:
         problems.append((f"{at}.data.tenant_id", "belongs to another tenant", "tenant_mismatch"))
+    if known_kind is not None and isinstance(data, dict):
+        problems += [
+            (f"{at}.data.{name}", "Chaseflow's field: the ERP may not set it (docs/ownership.md)", "owned_by_chaseflow")
+            for name in fields_the_erp_may_not_set(known_kind, data)
+        ]
     if problems or known_kind is None or not isinstance(data, dict):
         return _rejected(index, kind if isinstance(kind, str) else None, record_id, problems)
     try:

@@ -5,7 +5,9 @@ Every event carries a deterministic ``event_id`` (handlers are idempotent on it)
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -143,13 +145,83 @@ class SmsUndelivered(DomainEvent):
     address: str = Field(default="", description="the destination number, as the provider reported it")
 
 
-CONTRACTS: dict[str, type[DomainEvent]] = {
-    cls.detail_type(): cls
-    for cls in (
-        CustomerCreated, CustomerUpdated, InvoiceCreated, InvoiceUpdated, CreditNoteCreated, PaymentRegistered,
-        PromiseToPayChanged, TaskCompleted, EmailReceived, EmailSent, EmailBounced, EmailComplained, SmsUndelivered,
-    )
-}  # fmt: skip
+class LedgerRecordMoved(DomainEvent):
+    """The ERP moved a record (an invoice, a payment …) to another customer: ``customer_id`` is the one it left,
+    whose running enrolments must look again (the record's own event goes to the customer it joined)."""
+
+    REEVALUATES_RUNS = True
+    record_kind: str
+    to_customer_id: str
+
+
+class ChaseflowChange(DomainEvent):
+    """A change a workflow action made to Chaseflow's part of a record, for the ERP connectors (write-back).
+    Published through the outbox, so a change stored is a change announced; ``event_id`` is derived from the
+    action's key, so a replayed action announces the same event."""
+
+    SOURCE = ENGINE_SOURCE
+    record_kind: Literal["customer", "invoice"]
+    workflow_id: str
+    run_id: str
+
+
+class TagAdded(ChaseflowChange):
+    category: str
+    name: str
+
+
+class TagRemoved(ChaseflowChange):
+    category: str
+    name: str
+
+
+class PortfolioAssigned(ChaseflowChange):
+    portfolio_id: str
+
+
+class PortfolioRemoved(ChaseflowChange):
+    portfolio_id: str
+
+
+class AccountOwnerChanged(ChaseflowChange):
+    owner_id: str | None
+
+
+class StrikeLevelChanged(ChaseflowChange):
+    level: int
+
+
+class ChasingPaused(ChaseflowChange):
+    until: date | None
+    note: str = ""
+
+
+class ChasingResumed(ChaseflowChange):
+    pass
+
+
+class AutoChargeChanged(ChaseflowChange):
+    enabled: bool
+
+
+class ErpFieldUpdateRequested(ChaseflowChange):
+    """The workflow asks the ERP to change one of its fields; the mirror changes when the ERP sends the new version."""
+
+    field: str
+    value: str | int | bool | Decimal | date | None
+
+
+WRITE_BACK: tuple[type[ChaseflowChange], ...] = (
+    TagAdded, TagRemoved, PortfolioAssigned, PortfolioRemoved, AccountOwnerChanged, StrikeLevelChanged,
+    ChasingPaused, ChasingResumed, AutoChargeChanged, ErpFieldUpdateRequested,
+)  # fmt: skip
+
+_ENGINE: tuple[type[DomainEvent], ...] = (
+    CustomerCreated, CustomerUpdated, InvoiceCreated, InvoiceUpdated, CreditNoteCreated, PaymentRegistered,
+    PromiseToPayChanged, TaskCompleted, EmailReceived, EmailSent, EmailBounced, EmailComplained, SmsUndelivered,
+    LedgerRecordMoved,
+)  # fmt: skip
+CONTRACTS: dict[str, type[DomainEvent]] = {cls.detail_type(): cls for cls in (*_ENGINE, *WRITE_BACK)}
 
 
 def parse_detail(detail_type: str, detail: dict[str, Any]) -> DomainEvent:

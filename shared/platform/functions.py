@@ -22,6 +22,7 @@ class FunctionSpec:
     schedule: str | None = None  # invoked on a schedule (EventBridge Scheduler expression)
     state_machine_task: bool = False  # invoked by the enrolment state machine
     api_routes: tuple[str, ...] = ()  # invoked by the HTTP API (payload v2) on these route keys
+    stream_source: str | None = None  # invoked by this table's stream (new items only)
     needs: frozenset[str] = field(default_factory=frozenset)  # see NEEDS below
     # who authenticates the API routes: "iam" (SigV4-signed requests, checked by the HTTP API) or "hmac" (the
     # function checks the tenant's signature itself, so the route is open at the gateway)
@@ -62,6 +63,7 @@ ACT = FunctionSpec(
     handler="functions.senders.act.handler",
     description="Perform one node's action exactly once: email, SMS, task or record action",
     state_machine_task=True,
+    tables=("core", "ledger", "idempotency", "outbox"),  # an action's change and its events, in one transaction
     needs=frozenset({"ses", "sms", "events"}),
 )
 CONTINUE_AS_NEW = FunctionSpec(
@@ -151,6 +153,15 @@ DIGEST = FunctionSpec(
     needs=frozenset({"ses"}),
 )
 
+RELAY_OUTBOX = FunctionSpec(
+    key="relay_outbox",
+    handler="functions.senders.relay_outbox.handler",
+    description="Publish the events the outbox table's stream hands over (workflow actions' write-back)",
+    tables=("outbox",),
+    stream_source="outbox",
+    needs=frozenset({"events"}),
+)
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     ON_EVENT,
     ADVANCE,
@@ -163,6 +174,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ADMIN,
     ALERTS_SCAN,
     DIGEST,
+    RELAY_OUTBOX,
 )
 STATE_MACHINE_FUNCTIONS = {
     "AdvanceFunctionArn": ADVANCE,

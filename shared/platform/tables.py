@@ -10,6 +10,7 @@ ledger:   the ERP mirror, and the messages and tasks Chaseflow writes; one parti
           GSIs: ``by_record`` (any record by kind and id), ``customers`` (sparse, write-sharded: a tenant's
           customers, which the continuous sweeps page through) and ``by_parent`` (sparse: a group's members).
 idempotency: the Powertools layout.
+outbox:   events waiting to be published (the transactional outbox): its stream feeds the relay function.
 """
 
 from __future__ import annotations
@@ -101,5 +102,8 @@ LEDGER = TableSpec(
     ),
 )
 IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration", data=False)
+# Events waiting to be published: written in the same transaction as the change they announce; the stream hands
+# each new one to the relay function, which puts it on the bus. Kept a week (TTL), then removed.
+OUTBOX = TableSpec(key="outbox", partition_key="pk", ttl_attribute="expires_at", stream=True, data=False)
 
-TABLES: tuple[TableSpec, ...] = (CORE, LEDGER, IDEMPOTENCY)
+TABLES: tuple[TableSpec, ...] = (CORE, LEDGER, IDEMPOTENCY, OUTBOX)

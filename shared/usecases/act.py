@@ -16,12 +16,13 @@ from shared.domain.ledger.models import Task
 from shared.domain.ledger.views import CustomerLedger
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
-from shared.domain.workflow.nodes import MESSAGE_NODES, Action, CreateTask, Node
+from shared.domain.workflow.nodes import MESSAGE_NODES, Action, CreateTask, Node, UpdateErpField
 from shared.errors import PermanentError
 from shared.platform.payloads import StepPayload
 from shared.usecases import alerts
 from shared.usecases.advance import advance
 from shared.usecases.runtime import Runtime
+from shared.usecases.write_back import change_events
 
 logger = Logger(child=True)
 
@@ -108,7 +109,11 @@ def _perform(
     if isinstance(node, Action):
         invoice = view.invoice(run.record_id)
         changed = apply_action(node.action, view.customer, invoice, today)
-        rt.ledger.put(changed, force=True)
+        events = change_events(node.action, changed, run, key, now)
+        if isinstance(node.action, UpdateErpField):
+            rt.ledger.announce(events)  # a request to the ERP: the mirror follows when the ERP sends the change
+        elif not rt.ledger.update_ours(changed, events=events):
+            raise PermanentError(f"{changed.id} is no longer in the mirror")
         return "done", {"note": f"{node.action.do} on {changed.id}"}
     if isinstance(node, MESSAGE_NODES):
         if (held := alerts.circuit_hold(rt, tenant, workflow.id, now)) is not None:

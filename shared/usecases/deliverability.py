@@ -136,7 +136,7 @@ def _mark_contacts(rt: Runtime, message: Communication, addresses: list[str], st
     marked = []
     for contact in view.contacts if view else ():
         if isinstance(contact, Contact) and contact.email in addresses and contact.deliverability is not status:
-            rt.ledger.put(contact.model_copy(update={"deliverability": status}), force=True)
+            rt.ledger.update_ours(contact.model_copy(update={"deliverability": status}))
             marked.append(contact.id)
     return marked
 

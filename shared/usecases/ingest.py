@@ -42,6 +42,7 @@ from shared.events.contracts import (
     EmailReceived,
     InvoiceCreated,
     InvoiceUpdated,
+    LedgerRecordMoved,
     PaymentRegistered,
     PromiseToPayChanged,
 )
@@ -115,8 +116,9 @@ def ingest(rt: Runtime, tenant_id: str, batch: Batch) -> IngestReport:
             events += _announce(announced, item.kind, record)
             stale.append(RecordResult(index=item.index, kind=item.kind, id=record.id))
             continue
-        implied = implied_events(item.kind, record, created=stored is None)
-        if not is_newer(record, stored) or not rt.ledger.put(record, announces=_types(implied)):
+        moved_from = stored if stored is not None and _customer_of(stored) != _customer_of(record) else None
+        implied = implied_events(item.kind, record, created=stored is None) + _moved(item.kind, record, moved_from)
+        if not is_newer(record, stored) or not rt.ledger.put(record, announces=_types(implied), moved_from=moved_from):
             stale.append(RecordResult(index=item.index, kind=item.kind, id=record.id))
             continue
         events += implied
@@ -160,7 +162,7 @@ def _event(event_type: type[DomainEvent], kind: str, record: LedgerRecord) -> Do
     if record.updated_at is None:  # read_batch refuses such records
         raise ValueError(f"{kind} {record.id} has no updated_at")
     version = record.updated_at.astimezone(UTC)  # one instant, one id, whatever offset the ERP wrote
-    customer_id = record.id if isinstance(record, Customer) else str(getattr(record, "customer_id"))  # noqa: B009
+    customer_id = _customer_of(record)
     return event_type(
         event_id=event_id(record.tenant_id, kind, record.id, version.isoformat(), event_type),
         tenant_id=record.tenant_id,
@@ -168,6 +170,28 @@ def _event(event_type: type[DomainEvent], kind: str, record: LedgerRecord) -> Do
         occurred_at=version,
         record_id=record.id,
     )
+
+
+def _customer_of(record: LedgerRecord) -> str:
+    return record.id if isinstance(record, Customer) else str(getattr(record, "customer_id"))  # noqa: B009
+
+
+def _moved(kind: str, record: LedgerRecord, previous: LedgerRecord | None) -> list[DomainEvent]:
+    """A record that changed customer: the customer it left is told, so its running enrolments look again (an
+    invoice that left is no longer theirs to chase)."""
+    if previous is None or record.updated_at is None:
+        return []
+    version = record.updated_at.astimezone(UTC)
+    moved = LedgerRecordMoved(
+        event_id=event_id(record.tenant_id, kind, record.id, version.isoformat(), LedgerRecordMoved),
+        tenant_id=record.tenant_id,
+        customer_id=_customer_of(previous),
+        occurred_at=version,
+        record_id=record.id,
+        record_kind=kind,
+        to_customer_id=_customer_of(record),
+    )
+    return [moved]
 
 
 def _announce(detail_types: tuple[str, ...], kind: str, record: LedgerRecord) -> list[DomainEvent]:

@@ -337,11 +337,11 @@ def test_aws_calls_per_webhook_record(stack, clock):
             "secretsmanager.GetSecretValue": 1,
             "dynamodb.GetItem": 1,
             "dynamodb.Query": 1,
-            "dynamodb.PutItem": 1,
+            "dynamodb.UpdateItem": 1,
             "events.PutEvents": 1,
         },
-        {"dynamodb.Query": 1, "dynamodb.PutItem": 1, "events.PutEvents": 1},
-        {"dynamodb.Query": 100, "dynamodb.PutItem": 100, "events.PutEvents": 10},
+        {"dynamodb.Query": 1, "dynamodb.UpdateItem": 1, "events.PutEvents": 1},
+        {"dynamodb.Query": 100, "dynamodb.UpdateItem": 100, "events.PutEvents": 10},
     ]
 
 

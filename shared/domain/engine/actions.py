@@ -1,13 +1,15 @@
 """What an action node does to the record it runs on: a new version of the customer or invoice.
 
-Applied to the ledger mirror and announced to the ERP connector (the ERP stays the source of truth).
+Only Chaseflow's part of a record changes (``shared.domain.ledger.ownership``); the change is stored and announced
+to the ERP connectors. An update of one of the ERP's own fields changes nothing here: it is a request to the ERP,
+and the mirror follows when the ERP sends its new version.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from shared.domain.ledger.models import ChasingPause, Customer, Invoice, LedgerRecord
+from shared.domain.ledger.models import ChasingPause, Customer, Invoice
 from shared.domain.workflow.nodes import (
     ActionSpec,
     AddTag,
@@ -21,13 +23,13 @@ from shared.domain.workflow.nodes import (
 )
 
 
-def apply_action(action: ActionSpec, customer: Customer, invoice: Invoice | None, today: date) -> LedgerRecord:
-    """The changed record: the invoice for invoice-level auto-charge and ERP updates, else the customer."""
+def apply_action(action: ActionSpec, customer: Customer, invoice: Invoice | None, today: date) -> Customer | Invoice:
+    """The record the action is about, as it changed: the invoice for invoice-level auto-charge and ERP updates
+    (unchanged: the ERP's field), else the customer."""
     if isinstance(action, SetAutoCharge) and invoice is not None:
         return invoice.model_copy(update={"auto_charge": action.enabled})
     if isinstance(action, UpdateErpField):
-        target: LedgerRecord = invoice or customer
-        return target.model_copy(update={"custom_fields": {**target.custom_fields, action.field: action.value}})
+        return invoice or customer
     return customer.model_copy(update=_customer_change(action, customer, today))
 
 

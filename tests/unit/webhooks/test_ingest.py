@@ -30,7 +30,9 @@ class MemoryLedger:
     def get_stored(self, tenant_id: str, kind: str, record_id: str) -> tuple[LedgerRecord | None, tuple[str, ...]]:
         return self.records.get((kind, record_id)), self.announced.get((kind, record_id), ())
 
-    def put(self, record: LedgerRecord, announces: tuple[str, ...] = ()) -> bool:
+    def put(
+        self, record: LedgerRecord, announces: tuple[str, ...] = (), moved_from: LedgerRecord | None = None
+    ) -> bool:
         key = (KIND_OF[type(record)], record.id)
         if not is_newer(record, self.records.get(key)):
             return False
