@@ -108,6 +108,8 @@ def _invoked_by(spec: FunctionSpec) -> str:
         ways.append(f"EventBridge Scheduler, `{spec.schedule}`")
     if spec.state_machine_task:
         ways.append("the enrolment state machine")
+    if spec.stream_source:
+        ways.append(f"the `{spec.stream_source}` table's stream (new items)")
     if spec.api_routes:
         ways.append(f"the HTTP API ({len(spec.api_routes)} route{'s' if len(spec.api_routes) > 1 else ''})")
     callers = [f"`{other.key}`" for other in FUNCTIONS if f"invoke_{spec.key}" in other.needs]
