@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    core_table: str
-    ledger_table: str
+    # empty for a function that is given no such table (the outbox relay has the outbox alone)
+    core_table: str = ""
+    ledger_table: str = ""
     idempotency_table: str = ""
     outbox_table: str = ""
     state_machine_arn: str = ""
@@ -28,8 +29,8 @@ class Settings(BaseModel):
 def settings() -> Settings:
     env = os.environ
     return Settings(
-        core_table=env["CORE_TABLE"],
-        ledger_table=env["LEDGER_TABLE"],
+        core_table=env.get("CORE_TABLE", ""),
+        ledger_table=env.get("LEDGER_TABLE", ""),
         idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
         outbox_table=env.get("OUTBOX_TABLE", ""),
         state_machine_arn=env.get("STATE_MACHINE_ARN", ""),

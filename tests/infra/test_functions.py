@@ -56,7 +56,7 @@ def test_environment_is_what_the_code_reads(template, spec):
     # WHEN functions/env.py's Settings is built from it (values are CloudFormation tokens here)
     settings = Settings.model_validate({k.lower(): "x" for k in environment if k.lower() in Settings.model_fields})
     # THEN the required variables are present, with the contract's Powertools names and each need's variables
-    assert settings.core_table and settings.ledger_table
+    assert all(getattr(settings, f"{table}_table") for table in spec.tables)
     assert environment["POWERTOOLS_SERVICE_NAME"] == SERVICE
     assert environment["POWERTOOLS_METRICS_NAMESPACE"] == METRICS_NAMESPACE
     assert environment["STAGE"] == STAGE
