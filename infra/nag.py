@@ -46,7 +46,10 @@ def findings(
     """Rule id → reason."""
 
     def ref(construct: cdk.IResource) -> str:
-        return stack.get_logical_id(construct.node.default_child)  # type: ignore[arg-type]
+        resource = construct.node.default_child  # the L1 resource under the L2 construct
+        if not isinstance(resource, cdk.CfnElement):
+            raise TypeError(f"{construct.node.path} has no CloudFormation resource to name")
+        return stack.get_logical_id(resource)
 
     state_machine = stage.resource_name("enrolment")
     acknowledged = {

@@ -19,8 +19,10 @@ from shared.platform.functions import FUNCTIONS
 
 
 class ChaseflowStack(cdk.Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, **kwargs: object) -> None:
-        super().__init__(scope, construct_id, description=f"Chaseflow collections engine ({stage.name})", **kwargs)
+    def __init__(
+        self, scope: Construct, construct_id: str, *, stage: Stage, env: cdk.Environment | None = None
+    ) -> None:
+        super().__init__(scope, construct_id, description=f"Chaseflow collections engine ({stage.name})", env=env)
         cdk.Tags.of(self).add("chaseflow:stage", stage.name)
         storage = Storage(self, "Storage", stage=stage)
         routing = EventRouting(self, "Events", stage=stage)

@@ -97,9 +97,11 @@ class Monitoring(Construct):
         missing: cw.TreatMissingData = cw.TreatMissingData.NOT_BREACHING,
         comparison: str = ">=",
     ) -> None:
-        alarm = metric.create_alarm(
+        # cw.Alarm rather than metric.create_alarm: IMetric (a Metric or a MathExpression) does not declare it
+        alarm = cw.Alarm(
             self,
             construct_id_,
+            metric=metric,
             alarm_name=f"{self._stage.prefix}-{construct_id_}",
             alarm_description=f"Chaseflow {self._stage.name}: {description}",
             threshold=threshold,
