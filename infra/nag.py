@@ -13,7 +13,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 
 from infra.stage import Stage
-from shared.platform.functions import webhook_secret_name
+from shared.platform.functions import LAMBDA_RUNTIME, webhook_secret_name
 
 # actions that AWS does not scope to a resource: the only ones allowed on Resource "*"
 IAM_WILDCARD_ACTIONS = frozenset(
@@ -56,8 +56,8 @@ def findings(
         "AwsSolutions-SQS3": "These queues are the dead-letter queues (of rules, schedules and async invocations)",
         "Serverless-SQSRedrivePolicy": "These queues are the dead-letter queues themselves; alarms watch their depth",
         "Serverless-LambdaDLQ": "Failed async invocations go to an on-failure destination (SQS), newer than DLQ config",
-        "AwsSolutions-L1": "python3.12 is the runtime the Powertools layer and the bundled wheels are built for",
-        "Serverless-LambdaLatestVersion": "python3.12 is the runtime the Powertools layer and wheels are built for",
+        "AwsSolutions-L1": f"{LAMBDA_RUNTIME} is the Python the tests run on: what is deployed is what was tested",
+        "Serverless-LambdaLatestVersion": f"{LAMBDA_RUNTIME} is the Python the tests run on (tested = deployed)",
         "AwsSolutions-APIG4": "The ERP webhook route checks each tenant's HMAC signature in the function (no SigV4)",
         "AwsSolutions-IAM5[Resource::*]": "X-Ray and log-delivery actions only (IAM_WILDCARD_ACTIONS, tested)",
         f"AwsSolutions-IAM5[Resource::{_arn('ses', 'identity/*')}]": (
