@@ -1,4 +1,5 @@
-"""Alarms on every signal of CONTRACTS.md, all to one ops topic, and one dashboard: the collections figures
+"""Alarms on every signal of CONTRACTS.md, all to one topic (the team's own, or an ops topic made here), and one
+dashboard: the collections figures
 (sent, bounced, stopped on payment, paused, alerts) above the system figures (errors, throttles, DLQ depth,
 failed executions, scheduler lag)."""
 
@@ -49,12 +50,18 @@ class Monitoring(Construct):
         functions: dict[str, lambda_.Function],
         dead_letter_queues: dict[str, sqs.Queue],
         state_machine: sfn.StateMachine,
+        topic: sns.ITopic | None = None,
     ) -> None:
         super().__init__(scope, construct_id_)
         self._stage = stage
-        self.topic = sns.Topic(self, "OpsTopic", topic_name=stage.resource_name("ops"), enforce_ssl=True)
-        if stage.ops_email:
+        self.topic = topic or sns.Topic(self, "OpsTopic", topic_name=stage.resource_name("ops"), enforce_ssl=True)
+        if stage.ops_email and topic is None:
             self.topic.add_subscription(subscriptions.EmailSubscription(stage.ops_email))
+        elif stage.ops_email:
+            # add_subscription would put it under the team's topic; here it stays ours (and our nag acknowledgement)
+            sns.Subscription(
+                self, "AlarmEmail", topic=self.topic, protocol=sns.SubscriptionProtocol.EMAIL, endpoint=stage.ops_email
+            )
         self.alarms: list[cw.Alarm] = []
 
         for key, fn in functions.items():
