@@ -9,7 +9,7 @@ RUN := $(UV) run --frozen --no-sync
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export TZ := UTC
 
-.PHONY: help dev lint format test test-unit test-integration test-infra synth demo bench clean
+.PHONY: help dev lint format test test-unit test-integration test-random test-infra synth demo bench docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
@@ -24,9 +24,10 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 dev: $(VENV)/.synced ## set up the virtual environment from the lock file
 
-lint: dev ## ruff (style + layer bans) and mypy (strict, on shared/)
+lint: dev ## ruff (style + boto3 bans), import-linter (the packages' directions) and mypy (strict)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports --no-cache --no-logo
 	$(RUN) mypy
 
 format: dev ## apply ruff's fixes and formatting
@@ -38,6 +39,11 @@ test-unit: dev ## pure tests, sockets blocked
 
 test-integration: dev ## moto, the real state machine, handlers in-process
 	$(RUN) pytest tests/integration
+
+RUNS ?= 5
+test-random: dev ## the integration tests RUNS times in a random order, a new seed each time (pytest-randomly)
+	for run in $$(seq $(RUNS)); do seed=$$RANDOM; echo "run $$run: --randomly-seed=$$seed"; \
+		$(RUN) pytest tests/integration -p randomly --randomly-seed=$$seed || exit 1; done
 
 # CDK offline: no CLI, no account, no Docker. jsii's Node 20 banner and the CDK's calls home are silenced.
 STAGE ?= dev
@@ -70,6 +76,9 @@ bench: dev ## benchmarks: print figures and write bench/results/*.json (never pa
 	POWERTOOLS_LOG_LEVEL=WARNING $(RUN) python -m bench.scheduler_tick
 	$(RUN) python -m bench.alert_detectors
 	$(RUN) python -m bench.demo_time
+
+docs: dev ## regenerate the documents made from the code: docs/events.md, docs/events/, docs/openapi.json …
+	$(RUN) python -m cli.docs
 
 clean: ## remove the environments and build output
 	rm -rf $(VENV) .uv cdk.out .mypy_cache .ruff_cache .hypothesis

@@ -10,10 +10,12 @@ import argparse
 import json
 import random
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from shared.domain.alerts.messages import deliverability, duplicate_emails, send_failures
+from shared.domain.alerts.models import Candidate
 from shared.domain.alerts.volume import VolumeThresholds, unusual_volume
 from shared.domain.ledger.models import Channel, Communication, CommunicationStatus, Direction
 
@@ -51,11 +53,12 @@ def main() -> None:
     args = parser.parse_args()
     data = messages(args.messages, args.workflows)
     figures: dict[str, float | int] = {"messages": len(data), "workflows": args.workflows}
-    for name, detect in (
+    detectors: list[tuple[str, Callable[[], list[Candidate]]]] = [
         ("duplicates", lambda: duplicate_emails(data, NOW, timedelta(hours=72))),
         ("deliverability", lambda: deliverability(data, NOW, timedelta(days=7))),
         ("send_failures", lambda: send_failures(data, NOW, timedelta(days=7))),
-    ):
+    ]
+    for name, detect in detectors:
         start = time.perf_counter()
         found = detect()
         figures[f"{name}_seconds"] = round(time.perf_counter() - start, 3)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.meters import CallCounter, DynamoDBUnits, LambdaTimer, Switch
+from bench.meters import CallCounter, DynamoDBUnits, LambdaTimer, Session, Switch
 
-PRICES = {  # USD, us-east-1 list prices (aws-research §A.2)
+# USD, us-east-1 on-demand list prices from AWS's pricing pages (docs/decisions.md, 2026-12-01: how the benchmarks
+# measure cost and throughput)
+PRICES = {
     "sfn_standard_transition": 0.025 / 1000,
     "lambda_arm64_request": 0.20 / 1_000_000,
     "lambda_arm64_gb_second": 0.0000133334,
@@ -35,7 +37,7 @@ FLOOR_EXPLAINED = (
 
 
 class Meters:
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.switch = Switch()
         self.calls = CallCounter(session, self.switch)
         self.units = DynamoDBUnits(session, self.switch)

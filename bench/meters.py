@@ -16,7 +16,10 @@ import math
 import threading
 import time
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from moto.awslambda.models import LambdaFunction
 
 from emulator import moto_patches
 from shared.platform.tables import TABLES
@@ -27,6 +30,43 @@ CAPACITY_OPERATIONS = {
 }  # fmt: skip
 READ_OPERATIONS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
 INDEX_KEYS = {index.partition_key for table in TABLES for index in table.indexes}
+
+
+class _ServiceModel(Protocol):
+    @property
+    def service_name(self) -> str: ...
+
+
+class Operation(Protocol):
+    """botocore's ``OperationModel``, as the hooks read it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def service_model(self) -> _ServiceModel: ...
+
+
+class Response(Protocol):
+    """botocore's ``AWSResponse``, as the after-call hook reads it."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+
+class _Events(Protocol):
+    def register(self, event_name: str, handler: Callable[..., None]) -> None: ...
+
+
+class Session(Protocol):
+    """boto3's ``Session``: its event hooks see the calls of every client it makes. The hooks' ``params`` and
+    ``context`` are botocore's dicts of anything."""
+
+    @property
+    def events(self) -> _Events: ...
 
 
 class Switch:
@@ -47,7 +87,7 @@ class CallCounter:
     """Every AWS API call made through ``session`` (boto3's default session: the handlers, the state machine's
     SDK integrations), by ``service.Operation``, and the entries put on EventBridge."""
 
-    def __init__(self, session: Any, switch: Switch) -> None:
+    def __init__(self, session: Session, switch: Switch) -> None:
         self.calls: Counter[str] = Counter()
         self.seconds: Counter[str] = Counter()  # time spent in each operation (moto's emulation, in-process)
         self.events_put = 0
@@ -57,26 +97,26 @@ class CallCounter:
         session.events.register("after-call", self._timed)
         session.events.register("before-parameter-build.events.PutEvents", self._count_entries)
 
-    def _count(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+    def _count(self, model: Operation, context: dict[str, Any], **_: object) -> None:
         if self._switch.active():
             context["bench_started"] = time.perf_counter()
             with self._lock:
                 self.calls[f"{model.service_model.service_name}.{model.name}"] += 1
 
-    def _timed(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+    def _timed(self, model: Operation, context: dict[str, Any], **_: object) -> None:
         started = context.get("bench_started")
         if started is not None and self._switch.active():
             with self._lock:
                 self.seconds[f"{model.service_model.service_name}.{model.name}"] += time.perf_counter() - started
 
-    def _count_entries(self, params: dict[str, Any], **_: Any) -> None:
+    def _count_entries(self, params: dict[str, Any], **_: object) -> None:
         if self._switch.active():
             with self._lock:
                 self.events_put += len(params.get("Entries", []))
 
 
 class DynamoDBUnits:
-    def __init__(self, session: Any, switch: Switch) -> None:
+    def __init__(self, session: Session, switch: Switch) -> None:
         self._switch = switch
         self.reported = {"read": 0.0, "write": 0.0}
         self.estimated = {"read": 0.0, "write": 0.0}
@@ -86,14 +126,16 @@ class DynamoDBUnits:
         session.events.register("before-call.dynamodb", self._before)
         session.events.register("after-call.dynamodb", self._after)
 
-    def _ask_for_capacity(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+    def _ask_for_capacity(self, params: dict[str, Any], model: Operation, **_: object) -> None:
         if model.name in CAPACITY_OPERATIONS:
             params.setdefault("ReturnConsumedCapacity", "TOTAL")
 
-    def _before(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+    def _before(self, params: dict[str, Any], model: Operation, context: dict[str, Any], **_: object) -> None:
         context["bench_request"] = json.loads(params.get("body") or b"{}")
 
-    def _after(self, http_response: Any, parsed: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+    def _after(
+        self, http_response: Response, parsed: dict[str, Any], model: Operation, context: dict[str, Any], **_: object
+    ) -> None:
         if not self._switch.active() or model.name not in CAPACITY_OPERATIONS:
             return
         kind = "read" if model.name in READ_OPERATIONS else "write"
@@ -195,8 +237,6 @@ class LambdaTimer:
     spent in functions it invoked synchronously is subtracted: on AWS those run, and bill, apart)."""
 
     def __init__(self, switch: Switch) -> None:
-        from moto.awslambda.models import LambdaFunction
-
         self.invocations: Counter[str] = Counter()
         self.billed_gb_s = 0.0
         self.billed_ms = 0
@@ -205,7 +245,7 @@ class LambdaTimer:
         inner = LambdaFunction._invoke_lambda
         timer = self
 
-        def timed(function: Any, event: Any = None) -> Any:
+        def timed(function: LambdaFunction, event: str | None = None) -> tuple[str, bool, str]:
             stack: list[float] = timer._local.__dict__.setdefault("children", [])
             stack.append(0.0)
             with moto_patches.handlers_quiet():  # handlers run one at a time: time the run, not the wait for a turn
@@ -216,9 +256,11 @@ class LambdaTimer:
                     elapsed = time.perf_counter() - started
                     timer._record(function, elapsed, stack, switch.active())
 
-        LambdaFunction._invoke_lambda = timed
+        # The wrapper replaces moto's method on its class, as moto patch 1 does; mypy refuses any assignment to a
+        # method (method-assign) and compares a plain function with the method as bound twice (assignment).
+        LambdaFunction._invoke_lambda = timed  # type: ignore[method-assign, assignment]
 
-    def _record(self, function: Any, elapsed: float, stack: list[float], counted: bool) -> None:
+    def _record(self, function: LambdaFunction, elapsed: float, stack: list[float], counted: bool) -> None:
         own = elapsed - stack.pop()
         if stack:
             stack[-1] += elapsed

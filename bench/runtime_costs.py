@@ -15,13 +15,16 @@ import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from bench.costs import Meters, figures
 from bench.fixtures import invoice
 from bench.meters import LambdaTimer
+
+if TYPE_CHECKING:  # the runtime is imported once the benchmark has set up its environment
+    from shared.usecases.runtime import Runtime
 
 SEQUENCE = """
 id: five-steps
@@ -96,7 +99,7 @@ def _measure(enrolments: int) -> dict[str, Any]:
         rt = wiring.runtime()
         rt.ledger.put_tenant(TenantSettings(tenant_id="bench", timezone="Europe/London", country="GB", currency="GBP"))
         rt.workflows.save("bench", load_workflow_text(SEQUENCE))
-        rt.messenger.templates.save("bench", load_template_text(TEMPLATE))
+        rt.templates.save("bench", load_template_text(TEMPLATE))
         for n in range(enrolments):
             rt.ledger.put(Customer(tenant_id="bench", id=f"c{n}", name=f"Customer {n}", currency="GBP"))
             rt.ledger.put(
@@ -147,12 +150,12 @@ def _settle() -> None:
     settle(timeout=20)
 
 
-def _all_done(rt: Any, enrolments: int) -> bool:
+def _all_done(rt: Runtime, enrolments: int) -> bool:
     runs = [r for n in range(enrolments) for r in rt.runs.of_customer("bench", f"c{n}")]
     return len(runs) == enrolments and all(r.status.is_final for r in runs)
 
 
-def _next_due(rt: Any, enrolments: int) -> datetime | None:
+def _next_due(rt: Runtime, enrolments: int) -> datetime | None:
     times = []
     for n in range(enrolments):
         for run in rt.runs.of_customer("bench", f"c{n}"):

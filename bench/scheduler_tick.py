@@ -14,12 +14,15 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from bench.fixtures import invoice
 from bench.meters import CallCounter, Switch
+
+if TYPE_CHECKING:  # the runtime is imported once the benchmark has set up its environment
+    from shared.usecases.runtime import Runtime
 
 WORKFLOW = """
 id: wait-a-day
@@ -162,7 +165,7 @@ def _wait_parked(table_name: str, runs: int, timeout: float = 600) -> int:
     return int(waiting)
 
 
-def _wait_finished(rt: Any, core_table: str, timeout: float = 600) -> None:
+def _wait_finished(rt: Runtime, core_table: str, timeout: float = 600) -> None:
     from emulator.restart import unfinished
 
     deadline = time.monotonic() + timeout

@@ -7,11 +7,19 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import click
 
 from cli.api_client import AdminClient, ApiError
+
+
+class Connection(TypedDict):
+    """The connection options of the running admin command, kept in click's context."""
+
+    api: str
+    tenant: str
+    json: bool
 
 
 class _Instant(click.ParamType[datetime]):
@@ -45,8 +53,9 @@ def connection(command: Callable[..., None]) -> Callable[..., None]:
     """Every admin command takes ``--api``, ``--tenant`` and ``--json``; they are kept in the context."""
 
     @functools.wraps(command)
-    def with_connection(api: str, tenant: str, as_json: bool, **arguments: Any) -> None:
-        click.get_current_context().meta["chaseflow.admin"] = {"api": api, "tenant": tenant, "json": as_json}
+    def with_connection(api: str, tenant: str, as_json: bool, **arguments: object) -> None:
+        chosen: Connection = {"api": api, "tenant": tenant, "json": as_json}
+        click.get_current_context().meta["chaseflow.admin"] = chosen
         command(**arguments)
 
     options = (
@@ -59,11 +68,13 @@ def connection(command: Callable[..., None]) -> Callable[..., None]:
     return functools.reduce(lambda wrapped, option: option(wrapped), options, with_connection)
 
 
-def _options() -> dict[str, Any]:
-    return dict(click.get_current_context().meta["chaseflow.admin"])
+def _options() -> Connection:
+    chosen: Connection = click.get_current_context().meta["chaseflow.admin"]
+    return chosen.copy()
 
 
-def call(method: str, path: str, body: Any = None, query: dict[str, str] | None = None) -> Any:
+def call(method: str, path: str, body: object = None, query: dict[str, str] | None = None) -> Any:
+    """The API's JSON answer (its shape is the route's); on a refusal, print why and exit 1."""
     options = _options()
     try:
         return _client_factory(options["api"], options["tenant"]).call(method, path, body, query)
@@ -72,5 +83,5 @@ def call(method: str, path: str, body: Any = None, query: dict[str, str] | None 
         sys.exit(1)
 
 
-def show(answer: Any, lines: list[str]) -> None:
+def show(answer: object, lines: list[str]) -> None:
     click.echo(json.dumps(answer, indent=2) if _options()["json"] else "\n".join(lines))

@@ -9,22 +9,18 @@ circuit breaker). Tables come from ``--core-table``/``--ledger-table`` or the fu
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 
-from shared.adapters.dynamodb.alerts import AlertRepository
-from shared.adapters.dynamodb.ledger import LedgerRepository
-from shared.adapters.dynamodb.runs import RunRepository
-from shared.adapters.dynamodb.sent_log import SentLog
-from shared.adapters.dynamodb.workflows import WorkflowRepository
-from shared.adapters.stepfunctions import Executions
-from shared.clock import SystemClock
+from functions import wiring
+from functions.env import Settings
 from shared.domain.alerts import Alert, AlertKind, TransitionRefused
 from shared.usecases import alert_controls as usecases
-from shared.usecases.alerts import AlertPorts
 from shared.usecases.runtime import Runtime
 
+Command = TypeVar("Command", bound=Callable[..., None])
 _tables = [
     click.option("--core-table", envvar="CORE_TABLE", required=True, help="core table name (env CORE_TABLE)"),
     click.option("--ledger-table", envvar="LEDGER_TABLE", required=True, help="ledger table name (env LEDGER_TABLE)"),
@@ -33,21 +29,14 @@ _tables = [
 ]
 
 
-def _with_tables(command: Any) -> Any:
+def _with_tables(command: Command) -> Command:
     for option in reversed(_tables):
         command = option(command)
     return command
 
 
 def _runtime(core_table: str, ledger_table: str) -> Runtime:
-    return Runtime(
-        runs=RunRepository(core_table),
-        workflows=WorkflowRepository(core_table),
-        ledger=LedgerRepository(ledger_table, core_table),
-        executions=Executions(""),
-        clock=SystemClock(),
-        alerts=AlertPorts(alerts=AlertRepository(core_table), sent=SentLog(core_table)),
-    )
+    return wiring.build(Settings(core_table=core_table, ledger_table=ledger_table))
 
 
 def _line(alert: Alert) -> str:
@@ -114,7 +103,7 @@ def ignore_command(
     _change(as_json, lambda: usecases.ignore_alert(_runtime(core_table, ledger_table), tenant_id, alert_id, reason))
 
 
-def _change(as_json: bool, change: Any) -> None:
+def _change(as_json: bool, change: Callable[[], Alert]) -> None:
     try:
         alert = change()
     except usecases.AlertNotFound as error:

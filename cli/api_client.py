@@ -53,7 +53,7 @@ Transport = Callable[[HttpRequest], HttpResponse]
 class ApiError(Exception):
     """The API refused the request (4xx/5xx): the status and its JSON body (``message``, ``problems``)."""
 
-    def __init__(self, status: int, body: Any) -> None:
+    def __init__(self, status: int, body: object) -> None:
         self.status, self.body = status, body if isinstance(body, dict) else {"message": str(body)}
         super().__init__(f"HTTP {status}: {self.body.get('message', '')}")
 
@@ -127,7 +127,7 @@ class AdminClient:
         self._transport = transport
         self._signer = None if is_local(base_url) or signer is None else signer(base_url)
 
-    def call(self, method: str, path: str, body: Any = None, query: dict[str, str] | None = None) -> Any:
+    def call(self, method: str, path: str, body: object = None, query: dict[str, str] | None = None) -> Any:
         url = f"{self._base}/v1/tenants/{self._tenant}{path}"
         if query:
             url += "?" + urlencode(query)

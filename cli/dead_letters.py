@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from typing import Any
+from datetime import datetime
 
 import click
 
@@ -73,9 +73,9 @@ def _summary(outcomes: list[use_case.ReplayOutcome], dry_run: bool) -> str:
     return f"{done} of {len(outcomes)} replayed and deleted from the queue"
 
 
-def _letter(letter: use_case.DeadLetter) -> dict[str, Any]:
+def _letter(letter: use_case.DeadLetter) -> dict[str, object]:
     return letter.model_dump(mode="json") | {"subject": letter.subject, "replay_target": letter.replay_target}
 
 
-def _when(moment: Any) -> str:
+def _when(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else "?"

@@ -8,7 +8,7 @@ import json
 import os
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,9 @@ from cli.files import load_template_settings, load_templates, load_workflows
 from shared.domain.ledger.dataset import FILES, ledger_from_data
 from shared.domain.ledger.views import Ledger
 from shared.domain.tenant import TenantSettings
+
+if TYPE_CHECKING:  # the simulations load moto: the commands import them when they run
+    from simulation.summary import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
 SIMULATION_FILE = "simulation.json"
@@ -57,7 +60,7 @@ def _simulate(
     start: date,
     days: int,
     out: Path,
-) -> dict[str, Any]:
+) -> Summary:
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "chaseflow")  # before the handlers' loggers exist
     import shared.observability  # noqa: F401  (its logger is the one the decision log replaces)
     from simulation.decisions import capture
@@ -85,7 +88,7 @@ def _simulate(
     return figures
 
 
-def _print(figures: dict[str, Any], out: Path) -> None:
+def _print(figures: Summary, out: Path) -> None:
     counts = figures["counts"]
     click.echo(f"\n{figures['days']} days simulated, {figures['from']} to {figures['to']}:")
     for name, value in counts.items():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -29,7 +29,7 @@ from shared.domain.workflow.schema import workflow_schema
 existing = click.Path(exists=True, path_type=Path)
 
 
-def _emit(as_json: bool, data: Any, lines: list[str]) -> None:
+def _emit(as_json: bool, data: object, lines: list[str]) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
     else:
@@ -275,11 +275,11 @@ def preview_template(
     _emit(as_json, data, lines)
 
 
-def _invalid(error: TemplateInvalid) -> dict[str, Any]:
+def _invalid(error: TemplateInvalid) -> dict[str, object]:
     return {"template": error.template_id, "problems": [{**asdict(p), "text": str(p)} for p in error.problems]}
 
 
-def _languages(translations: dict[str, Any]) -> str:
+def _languages(translations: Mapping[str, object]) -> str:
     return f"translations: {', '.join(sorted(translations))}" if translations else "no translations"
 
 
@@ -294,6 +294,22 @@ def _one_workflow(path: Path) -> Workflow:
 
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+
+
+@main.command(name="docs")
+@click.option("--check", is_flag=True, help="write nothing; exit 1 when a generated document is out of date")
+def docs_command(check: bool) -> None:
+    """Write the documents generated from the code (make docs): the event catalogue and schemas, openapi.json,
+    the workflow schema and the generated blocks of docs/architecture.md. Run it from a checkout."""
+    from cli import docs  # the HTTP API's handlers load only for this command
+
+    if check:
+        stale = docs.out_of_date()
+        for path in stale:
+            click.echo(f"out of date: {path} (run make docs)")
+        sys.exit(1 if stale else 0)
+    for path in docs.write():
+        click.echo(f"wrote {path}")
 
 
 main.add_command(admin)

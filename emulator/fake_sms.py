@@ -11,8 +11,8 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
-from shared.adapters.sms import OutgoingSms, SmsOptedOut, SmsRejected, SmsThrottled
-from shared.errors import RetryableError
+from shared.errors import RetryableError, SmsOptedOut, SmsRejected, SmsThrottled
+from shared.ports import OutgoingSms
 
 Failure = Literal["throttled", "transient", "rejected", "opted_out"]
 

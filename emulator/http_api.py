@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 from urllib.parse import parse_qsl, urlsplit
 
 import boto3
@@ -83,7 +83,44 @@ class HttpResponse:
     body: bytes
 
 
-def event_for(request: HttpRequest, route: Route, parameters: dict[str, str], now: datetime) -> dict[str, Any]:
+class HttpContext(TypedDict):
+    method: str
+    path: str
+    protocol: str
+    sourceIp: str
+    userAgent: NotRequired[str]
+
+
+class RequestContext(TypedDict):
+    accountId: str
+    apiId: str
+    domainName: NotRequired[str]
+    domainPrefix: NotRequired[str]
+    http: HttpContext
+    requestId: str
+    routeKey: str
+    stage: str
+    time: str  # 12/Nov/2026:09:00:00 +0000
+    timeEpoch: int  # milliseconds
+
+
+class HttpApiEvent(TypedDict):
+    """The event an HTTP API (payload format 2.0) sends to its function."""
+
+    version: str
+    routeKey: str
+    rawPath: str
+    rawQueryString: str
+    headers: dict[str, str]
+    requestContext: RequestContext
+    isBase64Encoded: bool
+    cookies: NotRequired[list[str]]
+    queryStringParameters: NotRequired[dict[str, str]]
+    pathParameters: NotRequired[dict[str, str]]
+    body: NotRequired[str]
+
+
+def event_for(request: HttpRequest, route: Route, parameters: dict[str, str], now: datetime) -> HttpApiEvent:
     """The payload-2.0 event API Gateway sends for ``request`` (headers lower-cased, repeated ones comma-joined)."""
     url = urlsplit(request.target)
     headers: dict[str, str] = {}
@@ -106,7 +143,7 @@ def event_for(request: HttpRequest, route: Route, parameters: dict[str, str], no
     if body is None:
         body = base64.b64encode(request.body).decode("ascii")
     host = headers.get("host", "localhost")
-    event: dict[str, Any] = {
+    event: HttpApiEvent = {
         "version": "2.0",
         "routeKey": route.route_key,
         "rawPath": url.path,
@@ -161,7 +198,7 @@ class HttpApi:
         return _json(404, {"message": "Not Found"})
 
 
-def invoke(client: Any, arn: str, event: dict[str, Any]) -> HttpResponse:
+def invoke(client: Any, arn: str, event: HttpApiEvent) -> HttpResponse:
     """Invoke the integration's function synchronously, as API Gateway does."""
     answer = client.invoke(FunctionName=arn, Payload=json.dumps(event).encode())
     payload = answer["Payload"].read()
@@ -170,7 +207,7 @@ def invoke(client: Any, arn: str, event: dict[str, Any]) -> HttpResponse:
     return proxy_response(json.loads(payload or b"null"))
 
 
-def proxy_response(result: Any) -> HttpResponse:
+def proxy_response(result: object) -> HttpResponse:
     """Payload 2.0's response rules: a dict with ``statusCode`` is a proxy response; anything else is a 200 JSON
     body (API Gateway infers it)."""
     if not isinstance(result, dict) or "statusCode" not in result:
@@ -185,5 +222,5 @@ def proxy_response(result: Any) -> HttpResponse:
     return HttpResponse(int(result["statusCode"]), headers, body)
 
 
-def _json(status: int, body: Any) -> HttpResponse:
+def _json(status: int, body: object) -> HttpResponse:
     return HttpResponse(status, {"content-type": "application/json"}, json.dumps(body).encode())

@@ -29,7 +29,7 @@ import os
 import threading
 import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -37,7 +37,7 @@ from typing import Any
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda.utils import get_backend as lambda_backend
 from moto.events.models import Rule
-from moto.events.utils import EventTemplateParser
+from moto.events.utils import EventMessageType, EventTemplateParser
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
 
@@ -45,7 +45,7 @@ from shared.adapters.dynamodb.cache import ReadCache
 
 logger = logging.getLogger(__name__)
 _ENVIRONMENT_LOCK = threading.RLock()  # re-entrant: a handler may invoke another function (or put an event)
-_ORIGINALS: dict[str, Any] = {}
+_ORIGINALS: dict[str, Any] = {}  # moto's and ReadCache's methods, each of its own signature
 
 
 def _context(function: LambdaFunction) -> SimpleNamespace:
@@ -60,7 +60,7 @@ def _context(function: LambdaFunction) -> SimpleNamespace:
     )
 
 
-def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+def _invoke_in_process(self: LambdaFunction, event: str | None = None) -> tuple[str, bool, str]:
     """Replacement for ``LambdaFunction._invoke_lambda``: ``(payload, errored, logs)``."""
     module_name, _, attribute = str(self.handler).rpartition(".")
     context = _context(self)
@@ -88,25 +88,26 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
     return json.dumps(result, default=str), False, ""
 
 
-def _envelope(event: dict[str, Any]) -> dict[str, Any]:
+def _envelope(event: EventMessageType) -> dict[str, object]:
     """The event as AWS delivers it (moto keeps ``time`` in epoch seconds and adds ``ingestion-time``)."""
     envelope = {key: value for key, value in event.items() if key != "ingestion-time"}
-    if isinstance(envelope.get("time"), int | float):
-        envelope["time"] = datetime.fromtimestamp(envelope["time"], tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = envelope.get("time")
+    if isinstance(moment, int | float):
+        envelope["time"] = datetime.fromtimestamp(moment, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return envelope
 
 
-def _payload(target: dict[str, Any], event: dict[str, Any], transform_input: bool) -> Any:
+def _payload(target: dict[str, Any], event: EventMessageType, transform_input: bool) -> object:
     transformer = target.get("InputTransformer")
     if transform_input and "Input" in target:
         return json.loads(target["Input"])
     if transform_input and transformer:
         template, paths = transformer.get("InputTemplate"), transformer.get("InputPathsMap", {})
-        return EventTemplateParser.parse(input_template=template, input_paths_map=paths, event=event)  # type: ignore[arg-type]
+        return EventTemplateParser.parse(input_template=template, input_paths_map=paths, event=event)
     return _envelope(event)
 
 
-def _deliver(rule: Rule, target: dict[str, Any], event: dict[str, Any], transform_input: bool) -> None:
+def _deliver(rule: Rule, target: dict[str, Any], event: EventMessageType, transform_input: bool) -> None:
     arn = target["Arn"]
     _, _, service, region, account, *_ = arn.split(":")
     body = json.dumps(_payload(target, event, transform_input))
@@ -125,7 +126,7 @@ def _deliver(rule: Rule, target: dict[str, Any], event: dict[str, Any], transfor
         _dead_letter(rule, target, event, failure.get("errorType", "Unhandled"), failure.get("errorMessage", ""))
 
 
-def _dead_letter(rule: Rule, target: dict[str, Any], event: dict[str, Any], code: str, message: str) -> None:
+def _dead_letter(rule: Rule, target: dict[str, Any], event: EventMessageType, code: str, message: str) -> None:
     message, queue_arn = message or code, target.get("DeadLetterConfig", {}).get("Arn")
     fields = {"rule_arn": rule.arn, "target_arn": target["Arn"], "error_code": code, "error_message": message}
     if not queue_arn:
@@ -142,10 +143,10 @@ def _dead_letter(rule: Rule, target: dict[str, Any], event: dict[str, Any], code
     logger.warning("event bridge target failed: event sent to its dead-letter queue", extra=fields)
 
 
-def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input: bool = True) -> None:
+def _send_to_targets(self: Rule, original_event: EventMessageType, transform_input: bool = True) -> None:
     """Replacement for ``Rule.send_to_targets``: Lambda and Step Functions targets here, the rest to moto."""
     ours = [target for target in self.targets if target["Arn"].split(":")[2] in ("lambda", "states")]
-    if ours and self.state != "DISABLED" and self.event_pattern.matches_event(original_event):  # type: ignore[arg-type]
+    if ours and self.state != "DISABLED" and self.event_pattern.matches_event(original_event):
         for target in ours:
             _deliver(self, target, original_event, transform_input)
     if len(ours) < len(self.targets):
@@ -154,10 +155,10 @@ def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input
         _ORIGINALS["Rule.send_to_targets"](others, original_event, transform_input)
 
 
-def _between_handlers(name: str) -> Any:
+def _between_handlers(name: str) -> Callable[..., object]:
     """``ReadCache.<name>``, called only while no handler runs (re-entrant: a handler's own calls go straight in)."""
 
-    def method(self: ReadCache, *args: Any) -> Any:
+    def method(self: ReadCache, *args: object) -> object:
         with _ENVIRONMENT_LOCK:
             return _ORIGINALS[f"ReadCache.{name}"](self, *args)
 

@@ -46,7 +46,7 @@ import re
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
@@ -68,14 +68,21 @@ from werkzeug.exceptions import HTTPException
 _scope = threading.local()  # the query the current thread is inside, if any
 _MEMBERSHIPS = "_chaseflow_memberships"
 _INDEXED: weakref.WeakSet[Table] = weakref.WeakSet()  # the tables that hold memberships
-_ORIGINALS: dict[str, Any] = {}
+_ORIGINALS: dict[str, Any] = {}  # moto's and botocore's methods, each of its own signature
 _OWN: dict[str, bool] = {}  # whether the patched class defined the method itself
 
 
-def _all_items(self: Table) -> Any:
+# moto declares ``Table.items`` as a dict of dicts, but a table without a range key maps each hash key to one item:
+# a partition, below, is typed Any (an Item or the items by range key, as ``table.range_key_attr`` says).
+_ItemKey = tuple[DynamoType, DynamoType | None]  # (hash, range), as moto keys ``table.items``
+_Values = tuple[tuple[str, Any], ...]  # (type, value) of the attributes an index is keyed on; a value is moto's
+
+
+def _all_items(self: Table) -> list[Item]:
     query = getattr(_scope, "query", None)
     if query is None or query[0] is not self:
-        return _ORIGINALS["all_items"](self)
+        every: list[Item] = _ORIGINALS["all_items"](self)
+        return every
     _, hash_key, by_index = query
     if by_index:  # query() checks the key conditions and sorts by the index's keys itself: only pre-select here
         names = tuple(name for name, _ in by_index)
@@ -89,7 +96,7 @@ def _all_items(self: Table) -> Any:
     return sorted(partition.values(), key=lambda item: item.range_key.cast_value)  # one key type per table
 
 
-def _members(table: Table, partition: Any) -> Any:
+def _members(table: Table, partition: Any) -> Iterable[Item]:
     return partition.values() if table.range_key_attr else [partition]
 
 
@@ -100,13 +107,13 @@ class _Membership:
 
     def __init__(self, table: Table, names: tuple[str, ...]) -> None:
         self.names = names
-        self.buckets: dict[tuple[Any, ...], dict[tuple[Any, Any], None]] = defaultdict(dict)
-        self.where: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+        self.buckets: dict[_Values, dict[_ItemKey, None]] = defaultdict(dict)
+        self.where: dict[_ItemKey, _Values] = {}
         for partition in table.items.values():
             for item in _members(table, partition):
                 self.file((item.hash_key, item.range_key), item)
 
-    def file(self, key: tuple[Any, Any], item: Item | None) -> None:
+    def file(self, key: _ItemKey, item: Item | None) -> None:
         old = self.where.pop(key, None)
         if old is not None:
             self.buckets[old].pop(key, None)
@@ -117,29 +124,29 @@ class _Membership:
             self.buckets[values][key] = None
             self.where[key] = values
 
-    def keys(self, values: tuple[Any, ...]) -> list[tuple[Any, Any]]:
+    def keys(self, values: _Values) -> list[_ItemKey]:
         return list(self.buckets.get(values, ()))
 
 
 def _membership(table: Table, names: tuple[str, ...]) -> _Membership:
-    memberships = table.__dict__.setdefault(_MEMBERSHIPS, {})  # on the table: a new mock starts with none
+    # on the table: a new mock starts with none
+    memberships: dict[tuple[str, ...], _Membership] = table.__dict__.setdefault(_MEMBERSHIPS, {})
     _INDEXED.add(table)
     if names not in memberships:
         memberships[names] = _Membership(table, names)
-    return memberships[names]  # type: ignore[no-any-return]
+    return memberships[names]
 
 
-def _key(table: Table, key_or_item: dict[str, Any]) -> tuple[DynamoType, DynamoType | None]:
+def _key(table: Table, key_or_item: dict[str, Any]) -> _ItemKey:
     """The (hash, range) key of a wire-format key or item, as moto keys ``table.items``."""
     hash_key = DynamoType(key_or_item[table.hash_key_attr])
     return hash_key, DynamoType(key_or_item[table.range_key_attr]) if table.range_key_attr else None
 
 
-def _item(table: Table, hash_key: Any, range_key: Any) -> Any:
-    partition: Any = table.items.get(hash_key)
-    if partition is None or not table.range_key_attr:
-        return partition
-    return partition.get(range_key)
+def _item(table: Table, hash_key: DynamoType, range_key: DynamoType | None) -> Item | None:
+    partition: Any = table.items.get(hash_key)  # see _ItemKey
+    found: Item | None = partition if partition is None or not table.range_key_attr else partition.get(range_key)
+    return found
 
 
 SIMPLE_UPDATE = re.compile(
@@ -218,27 +225,31 @@ def _written(operation: str, body: dict[str, Any]) -> list[tuple[str, dict[str, 
     return []
 
 
-def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+_QueryResult = tuple[list[Item], int, dict[str, Any] | None]  # items, scanned count, last evaluated key
+
+
+def _query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> _QueryResult:
     index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
     outer = getattr(_scope, "query", None)
     by_index = tuple(kwargs.get("hash_key_conditions") or ()) if index_name is not None else None
+    original: Callable[..., _QueryResult] = _ORIGINALS["query"]
     if index_name is not None and not by_index:  # no equality on the index's hash key: moto's own path
-        return _ORIGINALS["query"](self, hash_key, *args, **kwargs)
+        return original(self, hash_key, *args, **kwargs)
     _scope.query, _scope.sizes = (self, hash_key, by_index), {}
     try:
-        return _ORIGINALS["query"](self, hash_key, *args, **kwargs)
+        return original(self, hash_key, *args, **kwargs)
     finally:
         _scope.query, _scope.sizes = outer, None
 
 
 def _item_size(self: Item) -> int:
     """moto's measure of an item; inside a query, once per item (moto sizes every candidate twice)."""
-    sizes = getattr(_scope, "sizes", None)
+    sizes: dict[int, int] | None = getattr(_scope, "sizes", None)  # by id(item)
     if sizes is None:
         return item_size(self)
     if id(self) not in sizes:
         sizes[id(self)] = item_size(self)
-    return sizes[id(self)]  # type: ignore[no-any-return]
+    return sizes[id(self)]
 
 
 def item_size(item: Item) -> int:
@@ -246,7 +257,7 @@ def item_size(item: Item) -> int:
     return sum(bytesize(name) + _value_size(value) for name, value in item.attrs.items())
 
 
-def _value_size(value: Any) -> int:
+def _value_size(value: DynamoType | dict[str, Any]) -> int:
     kind, inner = (value.type, value.value) if isinstance(value, DynamoType) else next(iter(value.items()))
     if kind == "N":
         return len(str(inner))
@@ -263,11 +274,11 @@ class _QueryCopies:
     """``copy`` as moto's table module sees it: inside a query, the results are copied one level deep, not
     item by item (the items are turned into the JSON answer at once, and nothing writes to them meanwhile)."""
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # the rest of the copy module, whatever moto reads of it
         return getattr(copy, name)
 
     @staticmethod
-    def deepcopy(value: Any, memo: Any = None) -> Any:
+    def deepcopy(value: object, memo: dict[int, Any] | None = None) -> Any:
         if getattr(_scope, "query", None) is not None and isinstance(value, list):
             return list(value)
         return copy.deepcopy(value, memo)
@@ -307,15 +318,15 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
             _restore(table, hash_key, range_key, before)
         raise
     finally:
-        del Table.__deepcopy__  # type: ignore[attr-defined]
+        del Table.__deepcopy__  # type: ignore[attr-defined]  # set just above: moto's Table defines none
 
 
 def _same_table(self: Table, memo: dict[int, Any]) -> Table:
     return self
 
 
-def _restore(table: Table, hash_key: Any, range_key: Any, before: Item | None) -> None:
-    items: Any = table.items
+def _restore(table: Table, hash_key: DynamoType, range_key: DynamoType | None, before: Item | None) -> None:
+    items: Any = table.items  # see _ItemKey: a partition is an Item or a dict
     if not table.range_key_attr:
         if before is None:
             items.pop(hash_key, None)
@@ -375,7 +386,7 @@ def _answer_in_process(operation: str, body: dict[str, Any], region: str, accoun
     return answer
 
 
-_PATCHES: tuple[tuple[Any, str, Any], ...] = (  # (class or module, attribute, replacement)
+_PATCHES: tuple[tuple[object, str, object], ...] = (  # (class or module, attribute, replacement)
     (Table, "all_items", _all_items),
     (Table, "query", _query),
     (Item, "__init__", _item_init),

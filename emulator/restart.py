@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger
 from boto3.dynamodb.conditions import Attr
 
 from shared.adapters.dynamodb.client import every_item, table
-from shared.adapters.dynamodb.runs import StoredRun
+from shared.ports import StoredRun
 from shared.usecases.enrol import RESUME_LEASE
 from shared.usecases.runtime import Runtime
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
+from moto.core.models import MockAWS
 
 from emulator import moto_patches
 from emulator.http_api import HttpApi, HttpRequest
@@ -29,10 +30,10 @@ from emulator.stack import REGION, LocalStack, provision, use_local_ports
 from emulator.state import ChangeCounter, StateDir, capture, restore
 from functions import wiring
 from shared.adapters.dynamodb import client as dynamodb_client
-from shared.clock import Clock
 from shared.domain.templates import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
+from shared.ports import Clock
 
 logger = logging.getLogger("chaseflow-local")
 PROCESS_ENVIRONMENT = {
@@ -65,7 +66,7 @@ class LocalRuntime:
         self._save_lock = threading.Lock()
         self._saved_version = -1
         self._saved_environment: dict[str, str | None] = {}
-        self._mock: Any = None
+        self._mock: MockAWS | None = None
         self.api: HttpApi | None = None
         self._patched_here = False
         self._server: ThreadingHTTPServer | None = None
@@ -157,7 +158,7 @@ class LocalRuntime:
         with moto_patches.handlers_quiet():
             rt = wiring.runtime()
             rt.ledger.put_tenant(settings)
-            kept = rt.secrets.for_tenant(settings.tenant_id) if rt.secrets is not None else ()
+            kept = rt.secrets.for_tenant(settings.tenant_id)
             chosen = secret or (kept[0] if kept else f"whsec_{token_hex(24)}")
             if chosen not in kept[:1]:
                 self.stack.put_webhook_secret(settings.tenant_id, chosen)
@@ -176,7 +177,7 @@ class LocalRuntime:
             rt = wiring.runtime()
             for workflow in workflows:
                 rt.workflows.save(tenant_id, workflow)
-            store = rt.messenger.templates
+            store = rt.templates
             for template in templates:
                 current = store.get(tenant_id, template.id)
                 if current is None or current.model_copy(update={"version": template.version}) != template:
@@ -184,13 +185,14 @@ class LocalRuntime:
             if settings is not None:
                 store.put_settings(tenant_id, settings)
 
-    def tick(self) -> dict[str, Any]:
-        """Invoke the tick function as its schedule does."""
+    def tick(self) -> dict[str, object]:
+        """Invoke the tick function as its schedule does: its counts (``resumed``, ``recovered``, ``sweeps``), or
+        the Lambda error payload when it failed."""
         assert self.stack is not None, "not started"
         response = boto3.client("lambda", region_name=REGION).invoke(
             FunctionName=self.stack.functions["tick"], Payload=b"{}"
         )
-        result: dict[str, Any] = json.loads(response["Payload"].read())
+        result: dict[str, object] = json.loads(response["Payload"].read())
         return result
 
     def save(self) -> None:

@@ -14,11 +14,10 @@ import boto3
 from emulator.fake_sms import FakeSms, outbox
 from functions import wiring
 from shared.adapters.dynamodb.cache import clear_all
-from shared.clock import Clock
 from shared.platform.functions import FUNCTIONS, LAMBDA_RUNTIME, STATE_MACHINE_FUNCTIONS, webhook_secret_name
 from shared.platform.statemachine import definition
 from shared.platform.tables import TABLES
-from shared.usecases.runtime import ExecutionsPort
+from shared.ports import Clock, Executions, Metrics
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -139,10 +138,12 @@ def provision(prefix: str = "chaseflow-local") -> LocalStack:
     return stack
 
 
-def use_local_ports(clock: Clock | None = None, executions: ExecutionsPort | None = None) -> None:
-    """Build the functions' ports afresh with the emulator's stand-ins: ``clock`` and ``executions`` when given, and
-    always the SMS outbox, since moto has no End User Messaging SMS (``LocalStack.sms``)."""
-    wiring.override(clock=clock, executions=executions, texter=outbox())
+def use_local_ports(
+    clock: Clock | None = None, executions: Executions | None = None, metrics: Metrics | None = None
+) -> None:
+    """Build the functions' ports afresh with the emulator's stand-ins: ``clock``, ``executions`` and ``metrics``
+    when given, and always the SMS outbox, since moto has no End User Messaging SMS (``LocalStack.sms``)."""
+    wiring.override(clock=clock, executions=executions, texter=outbox(), metrics=metrics)
 
 
 def _placeholder_zip() -> bytes:

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NotRequired, Protocol, TextIO, TypedDict
 
 import boto3
 
@@ -28,6 +28,25 @@ from shared.platform.functions import webhook_secret_name
 FORMAT = 1
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 SECRET_WRITES = {"CreateSecret", "PutSecretValue", "UpdateSecret", "DeleteSecret"}
+
+
+WireItem = dict[str, dict[str, Any]]  # an item in DynamoDB's typed JSON: name → {"S": "…"}, {"N": "…"}, {"M": {…}} …
+
+
+class Snapshot(TypedDict):
+    """``state.json``."""
+
+    format: int
+    saved_at: str  # ISO 8601
+    tables: dict[str, list[WireItem]]  # logical table key → every item
+    secrets: NotRequired[dict[str, str]]  # tenant id → secret value (a JSON list of values during a rotation)
+
+
+class _Operation(Protocol):
+    """botocore's ``OperationModel``, as the after-call hook reads it."""
+
+    @property
+    def name(self) -> str: ...
 
 
 class StateDirBusy(RuntimeError):
@@ -56,15 +75,15 @@ class StateDir:
             self._lock_file.close()  # closing releases the lock
             self._lock_file = None
 
-    def load(self) -> dict[str, Any] | None:
+    def load(self) -> Snapshot | None:
         if not self.snapshot_file.exists():
             return None
-        snapshot: dict[str, Any] = json.loads(self.snapshot_file.read_text(encoding="utf-8"))
+        snapshot: Snapshot = json.loads(self.snapshot_file.read_text(encoding="utf-8"))
         if snapshot.get("format") != FORMAT:
             raise ValueError(f"{self.snapshot_file}: unknown state format {snapshot.get('format')!r}")
         return snapshot
 
-    def write(self, snapshot: dict[str, Any]) -> None:
+    def write(self, snapshot: Snapshot) -> None:
         """Write a new file, then rename it over the old one: a crash never leaves half a snapshot."""
         self.path.mkdir(parents=True, exist_ok=True)
         partial = self.snapshot_file.with_suffix(".json.partial")
@@ -82,7 +101,7 @@ class StateDir:
         return file
 
 
-def capture(stack: LocalStack) -> dict[str, Any]:
+def capture(stack: LocalStack) -> Snapshot:
     """Every item of every table and every tenant's webhook secret, taken while no handler runs."""
     ddb = boto3.client("dynamodb", region_name=REGION)
     with moto_patches.handlers_quiet():
@@ -91,7 +110,7 @@ def capture(stack: LocalStack) -> dict[str, Any]:
     return {"format": FORMAT, "saved_at": datetime.now(UTC).isoformat(), "tables": tables, "secrets": secrets}
 
 
-def restore(stack: LocalStack, snapshot: dict[str, Any]) -> int:
+def restore(stack: LocalStack, snapshot: Snapshot) -> int:
     """Put the snapshot's items and secrets into a freshly provisioned stack; the number of items restored."""
     ddb = boto3.client("dynamodb", region_name=REGION)
     restored = 0
@@ -99,7 +118,7 @@ def restore(stack: LocalStack, snapshot: dict[str, Any]) -> int:
         name = stack.tables[key]
         for start in range(0, len(items), 25):  # BatchWriteItem takes 25 items at most
             requests = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
-            pending: dict[str, Any] = {name: requests}
+            pending: dict[str, list[dict[str, Any]]] = {name: requests}  # RequestItems, as BatchWriteItem takes
             while pending:
                 pending = ddb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
         restored += len(items)
@@ -119,14 +138,14 @@ class ChangeCounter:
         session.events.register("after-call.dynamodb", self._after_call)
         session.events.register("after-call.secrets-manager", self._after_call)
 
-    def _after_call(self, model: Any, **_: Any) -> None:
+    def _after_call(self, model: _Operation, **_: object) -> None:
         if model.name in WRITES or model.name in SECRET_WRITES:
             with self._lock:
                 self.version += 1
 
 
-def _scan(ddb: Any, table_name: str) -> Iterator[dict[str, Any]]:
-    kwargs: dict[str, Any] = {"TableName": table_name}
+def _scan(ddb: Any, table_name: str) -> Iterator[WireItem]:
+    kwargs: dict[str, object] = {"TableName": table_name}
     while True:
         response = ddb.scan(**kwargs)
         yield from response.get("Items", [])

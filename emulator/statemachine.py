@@ -25,7 +25,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, Required, TypedDict
 
 import boto3
 from botocore.exceptions import ClientError
@@ -53,6 +53,45 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "BooleanEquals": lambda a, b: isinstance(a, bool) and a == b,
 }
 FORMAT = re.compile(r"States\.Format\('((?:[^'\\]|\\.)*)'((?:\s*,\s*[^,()]+)*)\)")
+
+
+# The execution's data, its input and the tasks' results are JSON of any shape, moved by paths and compared by the
+# choice rules: they stay Any. The definition's own shape is typed below (the part of the ASL implemented here).
+ChoiceRule = dict[str, Any]  # Variable, Next, and one operator (StringEquals …) or And/Or/Not of nested rules
+
+
+class Retrier(TypedDict):
+    ErrorEquals: list[str]
+    MaxAttempts: NotRequired[int]
+
+
+class Catcher(TypedDict):
+    ErrorEquals: list[str]
+    Next: str
+    ResultPath: NotRequired[str | None]
+
+
+class State(TypedDict, total=False):
+    Type: Required[str]
+    Comment: str
+    Resource: str
+    Parameters: dict[str, Any]  # a template: keys ending in ".$" take a path's value
+    ResultPath: str | None
+    OutputPath: str
+    Retry: list[Retrier]
+    Catch: list[Catcher]
+    Next: str
+    End: bool
+    TimeoutSeconds: int
+    Choices: list[ChoiceRule]
+    Default: str
+    Error: str
+    Cause: str
+
+
+class Definition(TypedDict):
+    StartAt: str
+    States: dict[str, State]
 
 
 class UnsupportedAsl(ValueError):
@@ -87,12 +126,12 @@ class StateMachine:
     def __init__(
         self,
         arn: str,
-        definition: dict[str, Any],
+        definition: Definition,
         invoke: Callable[[str, Any], tuple[Any, str | None, str]],
         dynamodb: Callable[[str, dict[str, Any]], Any],
     ) -> None:
         self.arn, self.definition, self._invoke, self._dynamodb = arn, definition, invoke, dynamodb
-        self.states: dict[str, dict[str, Any]] = definition["States"]
+        self.states: dict[str, State] = definition["States"]
         _check(definition)
         self.executions: dict[str, Execution] = {}
         self._waiting: dict[str, Execution] = {}  # by token
@@ -166,7 +205,7 @@ class StateMachine:
         else:
             self._task(execution, state)
 
-    def _task(self, execution: Execution, state: dict[str, Any]) -> None:
+    def _task(self, execution: Execution, state: State) -> None:
         waits = DYNAMODB_WAIT.fullmatch(state["Resource"])  # else: lambda:invoke (_check allows nothing more)
         token = uuid.uuid4().hex
         context = {"Execution": {"Id": execution.arn, "Name": execution.name, "Input": execution.input},
@@ -197,12 +236,12 @@ class StateMachine:
         except ClientError as error:  # AWS names SDK-integration errors "<Service>.<Code>"
             raise StatesError(f"DynamoDb.{error.response['Error']['Code']}", str(error)) from error
 
-    def _finish_task(self, execution: Execution, state: dict[str, Any], result: Any) -> None:
+    def _finish_task(self, execution: Execution, state: State, result: Any) -> None:
         data = _put(execution.data, state.get("ResultPath", "$"), result)
         execution.data = _get(data, state["OutputPath"]) if "OutputPath" in state else data
         self._next(execution, state)
 
-    def _handle(self, execution: Execution, state: dict[str, Any], error: StatesError) -> None:
+    def _handle(self, execution: Execution, state: State, error: StatesError) -> None:
         for number, retrier in enumerate(state.get("Retry", [])):
             if _matches(retrier["ErrorEquals"], error.error):
                 execution.attempts[number] = execution.attempts.get(number, 0) + 1
@@ -217,7 +256,7 @@ class StateMachine:
                 return
         self._fail(execution, error)
 
-    def _next(self, execution: Execution, state: dict[str, Any]) -> None:
+    def _next(self, execution: Execution, state: State) -> None:
         execution.attempts = {}
         if state.get("End"):
             execution.status = "SUCCEEDED"
@@ -234,7 +273,7 @@ def from_moto(state_machine_arn: str) -> StateMachine:
     runs in-process with its own environment) and DynamoDB (through boto3, on moto)."""
     _, _, _, region, account, *_ = state_machine_arn.split(":")
     sfn = boto3.client("stepfunctions", region_name=region)
-    definition = json.loads(sfn.describe_state_machine(stateMachineArn=state_machine_arn)["definition"])
+    definition: Definition = json.loads(sfn.describe_state_machine(stateMachineArn=state_machine_arn)["definition"])
     dynamodb = boto3.client("dynamodb", region_name=region)
 
     def invoke(function_arn: str, payload: Any) -> tuple[Any, str | None, str]:
@@ -281,7 +320,7 @@ class LocalExecutions:
 # --- paths, parameters and rules ------------------------------------------------------------------------------
 
 
-def _check(definition: dict[str, Any]) -> None:
+def _check(definition: Definition) -> None:
     for name, state in definition["States"].items():
         allowed = STATE_FIELDS.get(state["Type"])
         if allowed is None or set(state) - allowed:
@@ -357,7 +396,7 @@ def _resolve(template: Any, data: Any, context: dict[str, Any]) -> Any:
     return template
 
 
-def _check_rule(rule: dict[str, Any]) -> None:
+def _check_rule(rule: ChoiceRule) -> None:
     for part in rule.get("And", []) + rule.get("Or", []) + ([rule["Not"]] if "Not" in rule else []):
         _check_rule(part)
     if not {"And", "Or", "Not"} & set(rule):
@@ -368,7 +407,7 @@ def _check_rule(rule: dict[str, Any]) -> None:
             raise UnsupportedAsl(f"choice rule {rule}")
 
 
-def _holds(rule: dict[str, Any], data: Any) -> bool:
+def _holds(rule: ChoiceRule, data: Any) -> bool:
     if "And" in rule:
         return all(_holds(part, data) for part in rule["And"])
     if "Or" in rule:

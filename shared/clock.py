@@ -1,19 +1,12 @@
 """The one source of business time.
 
-Every use case receives a ``Clock``; nothing else reads the wall clock. A tenant's simulated clock makes
-backtests, demos and tests deterministic.
+Every use case receives a ``Clock`` (the port, in ``shared.ports``); nothing else reads the wall clock. A
+tenant's simulated clock makes backtests, demos and tests deterministic.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current instant, timezone-aware (UTC)."""
-        ...
 
 
 class SystemClock:

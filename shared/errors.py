@@ -20,3 +20,36 @@ class StaleRunError(PermanentError):
 
 class RunChanged(RetryableError):
     """Someone else wrote the run (a person's control, a concurrent step) since it was read: read it again."""
+
+
+class EventsNotPublished(RetryableError):
+    """EventBridge refused some entries after every attempt; the caller retries the whole delivery."""
+
+
+class SecretsUnavailable(RetryableError):
+    """Secrets Manager could not answer now."""
+
+
+class Throttled(RetryableError):
+    """SES asked us to slow down: retried with backoff, never a customer-facing failure."""
+
+
+class Rejected(PermanentError):
+    """SES refused the message (bad address, unverified sender): do not retry."""
+
+
+class SmsThrottled(RetryableError):
+    """The SMS service asked us to slow down (message parts per second): retried with backoff, no failure."""
+
+
+class SmsRejected(PermanentError):
+    """The SMS service refused the message (invalid or blocked number, our configuration): do not retry."""
+
+    def __init__(self, code: str, reason: str = "", message: str = "") -> None:
+        label = f"{code} ({reason})" if reason else code
+        super().__init__(f"{label}: {message}" if message else label)
+        self.code, self.reason = code, reason
+
+
+class SmsOptedOut(SmsRejected):
+    """The destination number is on the origination identity's opt-out list (it texted STOP)."""

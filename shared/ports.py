@@ -17,12 +17,12 @@ from shared.domain.alerts.runs import RunSnapshot
 from shared.domain.engine.run import RunState
 from shared.domain.ledger.models import Channel, Communication, LedgerRecord
 from shared.domain.ledger.views import CustomerLedger
+from shared.domain.levels import TriggerType
 from shared.domain.messaging.consent import ConsentSource, ConsentState, InboundIntent
 from shared.domain.templates import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
-from shared.domain.workflow.definition import TriggerType, Workflow
+from shared.domain.workflow.definition import Workflow
 from shared.events.contracts import DomainEvent
-
 
 # --- values that cross the ports --------------------------------------------------------------------------------
 
@@ -191,7 +191,18 @@ class SentMessages(Protocol):
     def hourly_sends(self, tenant_id: str, since: datetime, until: datetime) -> dict[str, dict[datetime, int]]: ...
 
 
-# --- services ---------------------------------------------------------------------------------------------------
+# --- time -------------------------------------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    """The one source of business time (``shared.clock``: the system's, or a fixed one that tests move)."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware (UTC)."""
+        ...
+
+
+# --- the outside world -----------------------------------------------------------------------------------------
 
 
 class Executions(Protocol):

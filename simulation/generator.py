@@ -204,7 +204,9 @@ class _Builder:
             "created_at": f"{created}T10:15:00Z", "comment": f"Customer will pay on {promised:%d %b %Y}",
         })  # fmt: skip
 
-    def messages(self, customer: dict[str, Any], invoices: list[dict[str, Any]], contacts: dict[str, Any]) -> None:
+    def messages(
+        self, customer: dict[str, Any], invoices: list[dict[str, Any]], contacts: dict[str, dict[str, Any]]
+    ) -> None:
         """Sent reminders on overdue invoices (bounced to BOUNCE contacts) and some replies to them."""
         rng, as_of, last = self.rng, self.as_of, None
         # sent by the example workflow that chases this customer: consolidated dunning or invoice reminders
@@ -226,7 +228,10 @@ class _Builder:
             if "dispute" in body and invoice["status"] in ("open", "partially_paid"):
                 invoice["status"] = "dispute"
 
-    def message(self, inv: dict[str, Any], to: dict[str, Any], at: str, status: str, by: Any, reply: str = "") -> None:
+    def message(
+        self, inv: dict[str, Any], to: dict[str, Any], at: str, status: str, by: tuple[str, str], reply: str = ""
+    ) -> None:
+        """A message about ``inv``; ``by``: the workflow and template that sent it (a reply names neither)."""
         sent = not reply
         self.out["communications"].append({
             "id": f"com-{len(self.out['communications']) + 1:04d}", "customer_id": inv["customer_id"],

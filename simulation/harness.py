@@ -16,19 +16,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import boto3
 from moto import mock_aws
 from moto.dynamodb.models import dynamodb_backends
-from moto.ses.models import ses_backends
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.ses.models import Message, ses_backends
 
 from emulator import moto_patches, moto_speedups
 from emulator.fake_sms import SentSms, outbox
+from emulator.http_api import HttpApiEvent
 from emulator.stack import ACCOUNT, REGION, LocalStack, provision, use_local_ports
 from emulator.statemachine import LocalExecutions, StateMachine, from_moto
 from functions import wiring
-from shared.adapters import metrics as metrics_port
 from shared.adapters.dynamodb import client as dynamodb_client
 from shared.adapters.dynamodb.ledger import ledger_item
 from shared.clock import FixedClock
@@ -48,6 +49,24 @@ PROCESS_ENVIRONMENT = {
     "AWS_LAMBDA_FUNCTION_NAME": "chaseflow-simulation",  # read by Powertools on threads outside a handler
     "TZ": "UTC",
 }
+
+
+PlainItem = dict[str, Any]  # an item's attributes as moto holds their values (text for S and N, …)
+
+
+class FieldErrorBody(TypedDict):
+    path: str
+    message: str
+    type: str
+
+
+class Rejected(TypedDict):
+    """A record the webhook refused, as its answer lists it (``IngestReport.body``)."""
+
+    index: int
+    kind: NotRequired[str]
+    id: NotRequired[str]
+    errors: list[FieldErrorBody]
 
 
 class DiscardedMetrics:
@@ -79,7 +98,7 @@ class Harness:
         self.clock, self.prefix = clock, prefix
         self.secret = "whsec_" + secrets.token_hex(16)
         self.stack: LocalStack | None = None
-        self.rejected: list[dict[str, Any]] = []  # records the webhook refused, with its field errors
+        self.rejected: list[Rejected] = []  # records the webhook refused, with its field errors
         self.stuck: set[str] = set()  # runs that never parked again (a failed execution): reported, not awaited
         self.machine: StateMachine | None = None
         self._exit = contextlib.ExitStack()
@@ -100,12 +119,10 @@ class Harness:
             self._exit.callback(_restore, name, os.environ.get(name))
             os.environ[name] = value
         self.machine = from_moto(self.stack.state_machine_arn)
-        use_local_ports(clock=self.clock, executions=LocalExecutions(self.machine))
+        # EMF lines are for CloudWatch: here they would flood the terminal (Powertools prints every 100 values)
+        use_local_ports(clock=self.clock, executions=LocalExecutions(self.machine), metrics=DiscardedMetrics())
         self._exit.callback(wiring.override)
         self._exit.callback(dynamodb_client.reset)
-        # EMF lines are for CloudWatch: here they would flood the terminal (Powertools prints every 100 values)
-        metrics_port.use(DiscardedMetrics())
-        self._exit.callback(metrics_port.use, None)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -132,9 +149,9 @@ class Harness:
         rt.ledger.put_tenant(tenant)
         self.local.put_webhook_secret(tenant.tenant_id, self.secret)
         for template in templates:
-            rt.messenger.templates.save(tenant.tenant_id, template)
+            rt.templates.save(tenant.tenant_id, template)
         if template_settings is not None:
-            rt.messenger.templates.put_settings(tenant.tenant_id, template_settings)
+            rt.templates.put_settings(tenant.tenant_id, template_settings)
         for workflow in workflows:
             rt.workflows.save(tenant.tenant_id, workflow.model_copy(update={"status": "active"}))
         table = boto3.resource("dynamodb", region_name=REGION).Table(self.local.tables["ledger"])
@@ -168,14 +185,15 @@ class Harness:
             raise WebhookRefused(f"the webhook function failed: {answer}")
         return int(answer["statusCode"]), json.loads(answer["body"])
 
-    def tick(self) -> dict[str, Any]:
+    def tick(self) -> dict[str, int]:
         """The scheduler's schedule fires (EventBridge Scheduler invokes the tick function)."""
         response = boto3.client("lambda", region_name=REGION).invoke(
             FunctionName=self.local.functions["tick"], Payload=b"{}"
         )
-        result: dict[str, Any] = json.loads(response["Payload"].read())
+        payload = json.loads(response["Payload"].read())
         if "FunctionError" in response:
-            raise RuntimeError(f"the tick failed: {result}")
+            raise RuntimeError(f"the tick failed: {payload}")
+        result: dict[str, int] = payload  # resumed, recovered, sweeps
         return result
 
     def bounce(self, message_id: str, address: str, tenant_id: str, run_id: str, communication_id: str) -> None:
@@ -196,19 +214,19 @@ class Harness:
 
     # --- reading the emulated services -----------------------------------------------------------------------
 
-    def sent_emails(self) -> list[Any]:
+    def sent_emails(self) -> list[Message]:
         """Every message moto's SES accepted, in order (id, source, destinations, subject, body)."""
         return list(ses_backends[ACCOUNT][REGION].sent_messages)
 
     def sent_sms(self) -> list[SentSms]:
         return outbox().sent
 
-    def core_items(self) -> Iterator[dict[str, Any]]:
+    def core_items(self) -> Iterator[PlainItem]:
         """Every item of the core table, as plain values (read from the emulator's memory: a scan through the
         API would serialise thousands of items for each of the many checks a simulation makes)."""
         return _items(self.local.tables["core"])
 
-    def ledger_items(self) -> Iterator[dict[str, Any]]:
+    def ledger_items(self) -> Iterator[PlainItem]:
         return _items(self.local.tables["ledger"])
 
     def run_items(self) -> list[RunItem]:
@@ -239,13 +257,13 @@ class Harness:
 LIVE = ("active", "paused")
 
 
-def _raw_items(table_name: str) -> list[dict[str, Any]]:
+def _raw_items(table_name: str) -> list[dict[str, DynamoType]]:
     """Every item's attributes as moto holds them, unsorted (the table has one sort key: pk, sk)."""
     table = dynamodb_backends[ACCOUNT][REGION].tables[table_name]
     return [item.attrs for partition in list(table.items.values()) for item in list(partition.values())]
 
 
-def _items(table_name: str) -> Iterator[dict[str, Any]]:
+def _items(table_name: str) -> Iterator[PlainItem]:
     for attrs in _raw_items(table_name):
         yield {name: value.value for name, value in attrs.items()}
 
@@ -262,7 +280,7 @@ def _restore(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
-def webhook_event(tenant_id: str, body: str, timestamp: int, secret: str) -> dict[str, Any]:
+def webhook_event(tenant_id: str, body: str, timestamp: int, secret: str) -> HttpApiEvent:
     """An API Gateway HTTP API (payload v2) request for the records route, signed as the ERP signs it."""
     path = f"/v1/tenants/{tenant_id}/records"
     when = datetime.fromtimestamp(timestamp, tz=UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")

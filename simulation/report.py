@@ -7,20 +7,51 @@ from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from shared.domain.calendar import local_date
 from shared.domain.ledger.models import Customer, Invoice, Payment, PromiseToPay
 from simulation import charts
 from simulation.runner import Outcome
-from simulation.summary import communications, enrolments_by_node, run_states, tasks
+from simulation.summary import Summary, communications, enrolments_by_node, run_states, tasks
 
 SAMPLE_CUSTOMERS = 4
 
 
-def report_data(outcome: Outcome, summary: dict[str, Any]) -> dict[str, Any]:
+class Charts(TypedDict):
+    messages: Markup  # inline SVG
+    overdue: Markup
+    nodes: Markup
+
+
+class TimelineEntry(TypedDict):
+    day: str  # ISO date
+    kind: str  # invoice, payment, promise, reply, email, sms, task, stopped
+    text: str
+
+
+class Timeline(TypedDict):
+    id: str
+    name: str
+    currency: str
+    entries: list[TimelineEntry]
+
+
+class ReportData(TypedDict):
+    """What the page template reads."""
+
+    summary: Summary
+    money: list[tuple[str, ...]]  # currency, then overdue at start and at end, and collected, as text
+    counts: list[tuple[str, object]]  # a count's name and value
+    alerts: list[tuple[str, int]]  # by code
+    charts: Charts
+    timelines: list[Timeline]
+
+
+def report_data(outcome: Outcome, summary: Summary) -> ReportData:
     """Everything the page shows, as plain values (the charts as SVG markup)."""
     days = [d.day.strftime("%d %b") for d in outcome.days]
     currencies = sorted({c for d in outcome.days for c in d.overdue})
@@ -56,7 +87,7 @@ def report_data(outcome: Outcome, summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def timelines(outcome: Outcome, count: int = SAMPLE_CUSTOMERS) -> list[dict[str, Any]]:
+def timelines(outcome: Outcome, count: int = SAMPLE_CUSTOMERS) -> list[Timeline]:
     """The story of a few customers over the period: the ones with the most varied activity."""
     scenario, zone = outcome.scenario, outcome.scenario.tenant.timezone
     start, end = scenario.start, scenario.end
@@ -114,7 +145,7 @@ def timelines(outcome: Outcome, count: int = SAMPLE_CUSTOMERS) -> list[dict[str,
     ]
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: ReportData) -> str:
     environment = Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=select_autoescape(["html", "j2"]),

@@ -17,6 +17,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from moto.ses.models import Message
+
+from emulator.fake_sms import SentSms
 from shared.clock import FixedClock
 from shared.domain.calendar import at_local
 from shared.domain.ledger.models import Invoice, LedgerRecord, Payment, PaymentStatus
@@ -25,7 +28,7 @@ from shared.domain.templates.models import Template, TemplateSettings
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
 from simulation.decisions import DecisionLog
-from simulation.harness import Harness, RunItem
+from simulation.harness import Harness, PlainItem, Rejected, RunItem
 from simulation.replay import Delivery, deliveries, opening
 
 MAX_TICKS_AT_ONE_INSTANT = 3  # a run due again at once (a retry "as soon as the window allows") gets two more
@@ -68,15 +71,15 @@ class Outcome:
     scenario: Scenario
     days: list[DayFigures]
     runs: list[RunItem]
-    core: list[dict[str, Any]]
-    ledger_items: list[dict[str, Any]]
-    emails: list[Any]  # moto's SES messages
+    core: list[PlainItem]
+    ledger_items: list[PlainItem]
+    emails: list[Message]  # moto's SES messages
     email_days: list[date]  # the local day each email went out
-    sms: list[Any]
+    sms: list[SentSms]
     sms_days: list[date]
     bounced: list[tuple[str, str]]  # (message id, address)
     decisions: DecisionLog
-    rejected: list[dict[str, Any]]
+    rejected: list[Rejected]
     stuck: set[str]
     opening_overdue: dict[str, Decimal]
 
@@ -202,6 +205,7 @@ def _bounce(harness: Harness, scenario: Scenario, bounced: list[tuple[str, str]]
 
 
 def _communications_by_message(harness: Harness) -> dict[str, dict[str, Any]]:
+    """The communications logged for sent messages (``Communication`` as JSON), by the provider's message id."""
     found = {}
     for item in harness.ledger_items():
         if str(item.get("sk", "")).startswith("communication#"):

@@ -8,14 +8,60 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from shared.domain.alerts.models import Alert
 from shared.domain.calendar import local_date
+from simulation.harness import PlainItem
 from simulation.runner import Outcome
 
 
-def alerts_by_code(core_items: Iterable[dict[str, Any]]) -> dict[str, int]:
+class Counts(TypedDict):
+    enrolments: int
+    emails: int
+    sms: int
+    tasks: int
+    runs_stopped_on_payment: int
+    runs_paused_by_promise: int
+    runs_paused_by_recent_communication: int
+    bounces: int
+    alerts_by_code: dict[str, int]
+    duplicate_sends: int
+    unlogged_sends: int
+
+
+class Money(TypedDict):
+    """Amounts of one currency, as decimal text."""
+
+    overdue_at_start: str
+    overdue_at_end: str
+    collected: str
+
+
+# ``summary.json`` ("from" is a keyword: the functional form)
+Summary = TypedDict(
+    "Summary",
+    {
+        "tenant": str,
+        "from": str,  # ISO dates
+        "to": str,
+        "days": int,
+        "counts": Counts,
+        "enrolments_by_workflow": dict[str, int],
+        "money": dict[str, Money],  # by currency
+        "erp_records_posted": int,
+        "erp_records_rejected": int,
+        "runs_not_settled": int,
+    },
+)
+
+
+class Duplicates(TypedDict):
+    duplicates: int
+    unlogged: int
+
+
+def alerts_by_code(core_items: Iterable[PlainItem]) -> dict[str, int]:
     """Alerts raised, by kind (the alerts' own storage: ``shared.adapters.dynamodb.alerts``), resolved ones
     included: the demo reports what fired over the period."""
     counts: Counter[str] = Counter()
@@ -37,13 +83,13 @@ def run_states(outcome: Outcome) -> list[dict[str, Any]]:
     return [json.loads(i["state"]) for i in outcome.core if i.get("sk") == "RUN" and "state" in i]
 
 
-def duplicate_sends(outcome: Outcome) -> dict[str, int]:
+def duplicate_sends(outcome: Outcome) -> Duplicates:
     """Messages that went out twice: the same recipient, template and invoices on the same local day, read from
     moto's SES messages and the fake SMS outbox (template and invoices come from the communication each message
     was logged as). A message sent but logged under no communication is counted apart (``unlogged``): a second
     send of one action overwrites the first one's log entry."""
     by_source = {c["source_id"]: c for c in communications(outcome) if c.get("source_id")}
-    seen: Counter[tuple[Any, ...]] = Counter()
+    seen: Counter[tuple[str, str, str, tuple[str, ...], date]] = Counter()  # channel, to, template, invoices, day
     unlogged = 0
     for message, day in zip(outcome.emails, outcome.email_days, strict=True):
         logged = by_source.get(message.id)
@@ -61,7 +107,7 @@ def duplicate_sends(outcome: Outcome) -> dict[str, int]:
     return {"duplicates": sum(n - 1 for n in seen.values() if n > 1), "unlogged": unlogged}
 
 
-def summary(outcome: Outcome) -> dict[str, Any]:
+def summary(outcome: Outcome) -> Summary:
     """``summary.json``: counts by kind, money per currency, and what could not be simulated."""
     scenario = outcome.scenario
     runs = run_states(outcome)
@@ -71,7 +117,7 @@ def summary(outcome: Outcome) -> dict[str, Any]:
     currencies = sorted(
         set(outcome.opening_overdue) | set(end.overdue) | {c for d in outcome.days for c in d.collected}
     )
-    money = {
+    money: dict[str, Money] = {
         currency: {
             "overdue_at_start": str(outcome.opening_overdue.get(currency, Decimal(0))),
             "overdue_at_end": str(end.overdue.get(currency, Decimal(0))),

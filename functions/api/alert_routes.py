@@ -8,12 +8,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.api.responses import ALERT_CHANGE, ALERT_NOT_FOUND, BAD_REQUEST, AlertList, answer
 from functions.wiring import runtime
 from shared.domain.alerts import Alert, AlertKind, TransitionRefused
 from shared.usecases import alert_controls as alerts
 from shared.usecases.runtime import Runtime
 
-router = Router()
+router = Router()  # type: ignore[no-untyped-call]  # Powertools' Router.__init__ is not annotated
 PREFIX = "/v1/tenants/<tenant_id>"
 
 
@@ -27,7 +28,16 @@ class IgnoreBody(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-@router.get(f"{PREFIX}/alerts")
+@router.get(
+    f"{PREFIX}/alerts",
+    summary="List alerts",
+    description=(
+        "The tenant's alerts, last seen first; filtered by status (`active`: open, acknowledged or ignored; "
+        "without it, every status), workflow and kind."
+    ),
+    tags=["alerts"],
+    responses={200: answer("the alerts", AlertList), 422: BAD_REQUEST},
+)
 def get_alerts(
     tenant_id: str,
     status: Literal["active", "open", "acknowledged", "ignored", "resolved"] | None = None,
@@ -40,18 +50,35 @@ def get_alerts(
     return _json(200, {"alerts": [_alert(a) for a in found]})
 
 
-@router.get(f"{PREFIX}/alerts/<alert_id>")
+@router.get(
+    f"{PREFIX}/alerts/<alert_id>",
+    summary="Read an alert",
+    tags=["alerts"],
+    responses={200: answer("the alert", Alert), 404: ALERT_NOT_FOUND},
+)
 def get_alert(tenant_id: str, alert_id: str) -> Response[str]:
     return _json(200, _alert(alerts.get_alert(runtime(), tenant_id, alert_id)))
 
 
-@router.post(f"{PREFIX}/alerts/<alert_id>/acknowledge")
+@router.post(
+    f"{PREFIX}/alerts/<alert_id>/acknowledge",
+    summary="Acknowledge an alert",
+    description="For an unusual-volume alert, this confirms the volume and releases the workflow's held sends.",
+    tags=["alerts"],
+    responses=ALERT_CHANGE,
+)
 def post_acknowledge(tenant_id: str, alert_id: str, body: AcknowledgeBody | None = None) -> Response[str]:
     by = body.by if body else ""
     return _json(200, _alert(alerts.acknowledge_alert(runtime(), tenant_id, alert_id, by)))
 
 
-@router.post(f"{PREFIX}/alerts/<alert_id>/ignore")
+@router.post(
+    f"{PREFIX}/alerts/<alert_id>/ignore",
+    summary="Ignore an alert",
+    description="The reason is kept on the alert.",
+    tags=["alerts"],
+    responses=ALERT_CHANGE,
+)
 def post_ignore(tenant_id: str, alert_id: str, body: IgnoreBody) -> Response[str]:
     return _json(200, _alert(alerts.ignore_alert(runtime(), tenant_id, alert_id, body.reason)))
 

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.api.responses import BatchRefused, BatchReport, BodyRefused, Refusal, answer
 from functions.wiring import runtime
 from shared.domain.webhooks import (
     SIGNATURE_HEADER,
@@ -24,7 +25,32 @@ from shared.usecases.ingest import SignedRequest, TenantUnknown, receive_records
 app = APIGatewayHttpResolver()
 
 
-@app.post("/v1/tenants/<tenant_id>/records")
+@app.post(
+    "/v1/tenants/<tenant_id>/records",
+    summary="Post a signed batch of ledger records",
+    description=(
+        "The ERP's new and changed records for one tenant, at most 500 a call, each applied on its own: valid "
+        "records are stored unless a newer version is held, invalid ones come back with field-level errors. "
+        f'Signed with the tenant\'s secret: `{SIGNATURE_HEADER}: v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`'
+        f" with `{TIMESTAMP_HEADER}` in unix seconds, within five minutes of the server's clock. The domain "
+        "events the changes imply are published after the whole batch is stored (docs/events.md)."
+    ),
+    tags=["webhooks"],
+    responses={
+        200: answer("every record was applied, or was already held (stale)", BatchReport),
+        207: answer("some records were rejected, the others applied or stale: read the body", BatchReport),
+        400: answer('the body is not UTF-8 JSON, or not exactly {"records": [...]}', BodyRefused),
+        401: answer("a signature header is missing or wrong, or the timestamp is outside the window", Refusal),
+        404: answer("unknown tenant (no webhook secret, or no settings)", Refusal),
+        413: answer("more than 500 records in one call: page them", BatchRefused),
+        422: answer("every record was rejected; nothing was stored", BatchReport),
+        503: answer(
+            "Secrets Manager or EventBridge failed for now: retry the same call later",
+            Refusal,
+            {"Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer"}}},
+        ),
+    },
+)
 def post_records(tenant_id: str) -> Response[str]:
     event = app.current_event
     logger.append_keys(tenant_id=tenant_id, source_ip=event.request_context.http.source_ip)
@@ -35,7 +61,9 @@ def post_records(tenant_id: str) -> Response[str]:
     return _json(report.status_code, report.body())
 
 
-@app.exception_handler([SignatureInvalid, RequestExpired, TenantUnknown, BodyInvalid, BatchTooLarge, RetryableError])
+@app.exception_handler(  # type: ignore[untyped-decorator]  # Powertools does not annotate this decorator
+    [SignatureInvalid, RequestExpired, TenantUnknown, BodyInvalid, BatchTooLarge, RetryableError]
+)
 def _refused(error: Exception) -> Response[str]:
     """The request as a whole is refused (the use case logged why, never the body), or must be retried."""
     if isinstance(error, SignatureInvalid):

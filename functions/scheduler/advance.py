@@ -2,18 +2,21 @@
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.wiring import runtime
 from shared.observability import logger, metrics
+from shared.platform.payloads import FailurePayload, StepPayload, to_output
 from shared.usecases.advance import advance
 from shared.usecases.recovery import record_failure
 
 
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(tenant_id=event.get("tenant_id"), run_id=event.get("run_id"))
-    if "failure" in event:
-        return record_failure(runtime(), event)
-    return advance(runtime(), event)
+@event_parser(model=StepPayload | FailurePayload)  # a union: Powertools parses with a TypeAdapter
+def handler(event: StepPayload | FailurePayload, context: LambdaContext) -> dict[str, Any]:
+    logger.append_keys(tenant_id=event.tenant_id, run_id=event.run_id)
+    if isinstance(event, FailurePayload):
+        return to_output(record_failure(runtime(), event))
+    return to_output(advance(runtime(), event))

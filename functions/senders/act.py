@@ -2,15 +2,18 @@
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.wiring import runtime
 from shared.observability import logger, metrics
+from shared.platform.payloads import StepPayload, to_output
 from shared.usecases.act import act
 
 
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(tenant_id=event.get("tenant_id"), run_id=event.get("run_id"))
-    return act(runtime(), event)
+@event_parser
+def handler(event: StepPayload, context: LambdaContext) -> dict[str, Any]:
+    logger.append_keys(tenant_id=event.tenant_id, run_id=event.run_id)
+    return to_output(act(runtime(), event))

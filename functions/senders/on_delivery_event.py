@@ -7,7 +7,6 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.wiring import runtime
-from shared.errors import PermanentError
 from shared.events.ses import ses_events
 from shared.events.sms import sms_events
 from shared.observability import logger, metrics
@@ -18,8 +17,6 @@ from shared.usecases.deliverability import on_ses_events, on_sms_events
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     rt = runtime()
-    if rt.publisher is None:
-        raise PermanentError("no event publisher is configured")
     texts = sms_events(event)
     if texts:
         outcome = on_sms_events(rt, texts, rt.publisher.publish)

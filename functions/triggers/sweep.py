@@ -2,16 +2,18 @@
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.wiring import runtime
 from shared.observability import logger, metrics
-from shared.usecases.sweep import SweepShard, sweep
+from shared.platform.payloads import SweepShard
+from shared.usecases.sweep import sweep
 
 
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    shard = SweepShard(**{**event, "workflow_ids": tuple(event["workflow_ids"])})
-    logger.append_keys(tenant_id=shard.tenant_id, workflow_ids=shard.workflow_ids, shard=shard.shard)
-    return {"enrolled": sweep(runtime(), shard)}
+@event_parser
+def handler(event: SweepShard, context: LambdaContext) -> dict[str, Any]:
+    logger.append_keys(tenant_id=event.tenant_id, workflow_ids=event.workflow_ids, shard=event.shard)
+    return {"enrolled": sweep(runtime(), event)}

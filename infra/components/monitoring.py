@@ -1,7 +1,6 @@
-"""Alarms on every signal of CONTRACTS.md, all to one topic (the team's own, or an ops topic made here), and one
-dashboard: the collections figures
-(sent, bounced, stopped on payment, paused, alerts) above the system figures (errors, throttles, DLQ depth,
-failed executions, scheduler lag)."""
+"""Alarms on every signal listed in docs/architecture.md ("What ops watch"), all to one topic (the team's own, or an
+ops topic made here), and one dashboard: the collections figures (sent, bounced, stopped on payment, paused,
+alerts) above the system figures (errors, throttles, DLQ depth, failed executions, scheduler lag)."""
 
 from __future__ import annotations
 

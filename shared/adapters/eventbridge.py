@@ -9,15 +9,11 @@ from typing import Any
 
 import boto3
 
-from shared.errors import RetryableError
+from shared.errors import EventsNotPublished
 from shared.events.contracts import DomainEvent
 
 BATCH = 10  # PutEvents takes at most ten entries
 ATTEMPTS = 3  # EventBridge may fail single entries (throttling, internal errors): AWS advises resending those
-
-
-class EventsNotPublished(RetryableError):
-    """EventBridge refused some entries after every attempt; the caller retries the whole delivery."""
 
 
 class EventPublisher:

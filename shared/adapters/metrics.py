@@ -1,12 +1,11 @@
-"""The metrics port: counts and durations as Powertools EMF in the ``Chaseflow`` namespace, with the ``service``
-dimension only (docs: CONTRACTS — no tenant or workflow dimensions, so the metric count stays bounded).
+"""The metrics port's adapter: counts and durations as Powertools EMF in the ``Chaseflow`` namespace, with the
+``service`` dimension only: no tenant or workflow dimensions, so the metric count stays bounded
+(docs/architecture.md, "What ops watch", lists the counts and the alarms on them).
 
 Handlers flush with ``@metrics.log_metrics``; outside a handler (tests, the CLI) metrics accumulate until flushed.
 """
 
 from __future__ import annotations
-
-from typing import Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -29,12 +28,6 @@ COUNTS = frozenset(
 )
 
 
-class MetricsPort(Protocol):
-    def count(self, name: str, value: int = 1) -> None: ...
-
-    def seconds(self, name: str, value: float) -> None: ...
-
-
 class PowertoolsMetrics:
     def count(self, name: str, value: int = 1) -> None:
         if name not in COUNTS:
@@ -43,16 +36,3 @@ class PowertoolsMetrics:
 
     def seconds(self, name: str, value: float) -> None:
         metrics.add_metric(name=name, unit=MetricUnit.Seconds, value=value)
-
-
-_port: MetricsPort = PowertoolsMetrics()
-
-
-def port() -> MetricsPort:
-    return _port
-
-
-def use(replacement: MetricsPort | None) -> None:
-    """Replace the port (tests that record metrics); None restores Powertools."""
-    global _port
-    _port = replacement or PowertoolsMetrics()

@@ -16,16 +16,12 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from shared.errors import RetryableError
+from shared.errors import SecretsUnavailable
 from shared.platform.functions import webhook_secret_name
 
 TTL_SECONDS = 300.0
 MISS_TTL_SECONDS = 30.0
 PASSING = {"ThrottlingException", "InternalServiceError", "DecryptionFailure", "RequestTimeout"}
-
-
-class SecretsUnavailable(RetryableError):
-    """Secrets Manager could not answer now."""
 
 
 class WebhookSecrets:

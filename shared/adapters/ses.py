@@ -3,38 +3,17 @@ communication ids (they come back on bounce and complaint events), and optional 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from shared.errors import PermanentError, RetryableError
+from shared.errors import Rejected, RetryableError, Throttled
+from shared.ports import OutgoingEmail
 
 THROTTLED = {"TooManyRequestsException", "ThrottlingException", "LimitExceededException", "SendingPausedException"}
 REJECTED = {"MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException", "NotFoundException"}
-
-
-@dataclass(frozen=True)
-class OutgoingEmail:
-    sender: str
-    to: tuple[str, ...]
-    subject: str
-    html: str | None
-    text: str | None
-    cc: tuple[str, ...] = ()
-    reply_to: tuple[str, ...] = ()
-    tags: dict[str, str] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class Throttled(RetryableError):
-    """SES asked us to slow down: retried with backoff, never a customer-facing failure."""
-
-
-class Rejected(PermanentError):
-    """SES refused the message (bad address, unverified sender): do not retry."""
 
 
 class SesMailer:

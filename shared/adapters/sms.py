@@ -2,19 +2,19 @@
 origination identity, published to a configuration set whose event destinations report delivery, with
 ``Context`` carrying tenant, run and communication ids (they come back on every delivery event).
 
-moto does not implement this service: tests and the local runtime use ``emulator.fake_sms.FakeSms``.
+moto does not implement this service: the local runtime injects ``emulator.fake_sms.FakeSms`` in its place.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from shared.errors import PermanentError, RetryableError
+from shared.errors import RetryableError, SmsOptedOut, SmsRejected, SmsThrottled
+from shared.ports import OutgoingSms
 
 THROTTLED = {"ThrottlingException"}
 # The request can never succeed as sent: a number the service cannot use, a blocked destination, our own
@@ -27,36 +27,6 @@ BLOCKED_REASONS = {
     "DESTINATION_PHONE_NUMBER_BLOCKED_BY_PROTECT_NUMBER_OVERRIDE",
 }
 _CONTEXT_KEY_LIMIT, _CONTEXT_VALUE_LIMIT = 100, 800
-
-
-@dataclass(frozen=True)
-class OutgoingSms:
-    to_e164: str
-    body: str
-    context: dict[str, str] = field(default_factory=dict)
-
-
-class SmsSender(Protocol):
-    """The port: the real adapter, or the fake of tests and the local runtime."""
-
-    def send(self, sms: OutgoingSms) -> str: ...
-
-
-class SmsThrottled(RetryableError):
-    """The service asked us to slow down (message parts per second): retried with backoff, no failure."""
-
-
-class SmsRejected(PermanentError):
-    """The service refused the message (invalid or blocked number, our configuration): do not retry."""
-
-    def __init__(self, code: str, reason: str = "", message: str = "") -> None:
-        label = f"{code} ({reason})" if reason else code
-        super().__init__(f"{label}: {message}" if message else label)
-        self.code, self.reason = code, reason
-
-
-class SmsOptedOut(SmsRejected):
-    """The destination number is on the origination identity's opt-out list (it texted STOP)."""
 
 
 class EndUserMessagingSms:

@@ -1,7 +1,8 @@
 """SES event-publishing records (bounce, complaint, delivery, reject), from EventBridge or SNS.
 
-Powertools' ``SesModel`` is for inbound mail, so these are our own models (aws-research §C). Unknown fields are
-ignored: AWS adds fields over time.
+Powertools' ``SesModel`` is for inbound mail, so these are our own models, after the record shapes of the SES
+developer guide (the fields we read are listed in docs/events.md). Unknown fields are ignored: AWS adds fields
+over time.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ class Mail(_Record):
     message_id: str = Field(alias="messageId")
     timestamp: AwareDatetime
     destination: list[str] = []
-    tags: dict[str, list[str]] = {}
+    tags: dict[str, list[str]] = Field(
+        default={}, description="the message's tags: ours are tenant, run and communication (shared.adapters.ses)"
+    )
 
     def tag(self, name: str) -> str | None:
         values = self.tags.get(name)
@@ -61,7 +64,10 @@ class Reject(_Record):
 
 
 class SesEvent(_Record):
-    event_type: str = Field(alias="eventType")
+    """One SES event-publishing record: ``eventType`` says which of ``bounce``, ``complaint``, ``delivery`` and
+    ``reject`` it carries; ``mail.tags`` hold the tenant, run and communication ids our adapter set."""
+
+    event_type: str = Field(alias="eventType", description="Bounce, Complaint, Delivery, Reject …")
     mail: Mail
     bounce: Bounce | None = None
     complaint: Complaint | None = None

@@ -15,16 +15,23 @@ NOT_YET = frozenset({"PENDING", "QUEUED"})  # intermediate statuses: a final eve
 
 
 class SmsDeliveryEvent(BaseModel):
+    """The status of one text message (intermediate or final); ``context`` holds the tenant, run and
+    communication ids our adapter set."""
+
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
     event_type: str = Field(alias="eventType")
     is_final: bool = Field(alias="isFinal")
     message_id: str = Field(alias="messageId")
-    status: str = Field(alias="messageStatus")
+    status: str = Field(
+        alias="messageStatus", description="SUCCESSFUL or DELIVERED: delivered; PENDING or QUEUED: a final one follows"
+    )
     description: str = Field(default="", alias="messageStatusDescription")
     destination: str = Field(default="", alias="destinationPhoneNumber")
-    timestamp_ms: int = Field(alias="eventTimestamp")
-    context: dict[str, str] = Field(default_factory=dict)
+    timestamp_ms: int = Field(alias="eventTimestamp", description="unix time in milliseconds")
+    context: dict[str, str] = Field(
+        default_factory=dict, description="what our adapter sent with the text: tenant, run, communication"
+    )
 
     @property
     def at(self) -> datetime:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from shared.platform.payloads import StepPayload
+
 ASL_FILE = Path(__file__).resolve().parents[2] / "infra" / "statemachines" / "enrolment.asl.json"
 PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 MAX_LOOPS_PER_EXECUTION = 200  # ~10 history events per loop: 2,000 events, far below 25,000
@@ -33,15 +35,15 @@ def execution_name(run_id: str, generation: int) -> str:
     return f"{run_id}-g{generation}"
 
 
-def execution_input(tenant_id: str, run_id: str, generation: int) -> dict[str, Any]:
-    return {
-        "tenant_id": tenant_id,
-        "run_id": run_id,
-        "run_pk": run_pk(tenant_id, run_id),
-        "generation": generation,
-        "loops": 0,
-        "max_loops": MAX_LOOPS_PER_EXECUTION,
-    }
+def execution_input(tenant_id: str, run_id: str, generation: int) -> dict[str, object]:
+    first = StepPayload(
+        tenant_id=tenant_id,
+        run_id=run_id,
+        run_pk=run_pk(tenant_id, run_id),
+        generation=generation,
+        max_loops=MAX_LOOPS_PER_EXECUTION,
+    )
+    return first.model_dump(mode="json", exclude_none=True)
 
 
 def run_pk(tenant_id: str, run_id: str) -> str:

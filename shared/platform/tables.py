@@ -1,9 +1,12 @@
-"""DynamoDB tables by access pattern (aws-research §D): every key starts with the tenant.
+"""DynamoDB tables by access pattern: every key starts with the tenant (docs/architecture.md, "Tables and
+indexes", has every item's key layout and why the indexes are shaped so).
 
-core:     workflows and versions, runs, run events, the communications log, action markers (exactly-once),
-          enrolment markers, alerts, tenant settings and clock. GSIs: ``due`` (sparse, write-sharded: runs parked
-          until ``next_run_at``) and ``by_customer`` (a customer's runs and messages, newest first).
-ledger:   the ERP mirror; one partition per customer, so a customer's whole view is one Query.
+core:     tenant settings, workflows and versions, templates, runs, enrolment and sweep markers, action markers
+          (exactly-once), the consent registry, alerts, and a by-day copy of the messages for the alert detectors.
+          GSIs: ``due`` (sparse, write-sharded: runs parked until ``next_run_at``) and ``by_customer`` (a
+          customer's runs).
+ledger:   the ERP mirror, and the messages and tasks Chaseflow writes; one partition per customer, so a
+          customer's whole view is one Query.
           GSIs: ``by_record`` (any record by kind and id), ``customers`` (sparse, write-sharded: a tenant's
           customers, which the continuous sweeps page through) and ``by_parent`` (sparse: a group's members).
 idempotency: the Powertools layout.
@@ -74,7 +77,7 @@ class TableSpec:
         return request
 
 
-DUE_SHARDS = 8  # write sharding of the due index: a tick queries each shard (aws-research §D)
+DUE_SHARDS = 8  # write sharding of the due index: no partition takes every write; a tick queries each shard
 CUSTOMER_SHARDS = 8  # write sharding of the customer index: a first sync of 100,000 customers spreads its writes
 
 CORE = TableSpec(

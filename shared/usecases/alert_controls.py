@@ -6,7 +6,6 @@ from __future__ import annotations
 from shared.domain.alerts import Alert, AlertKind, acknowledge, ignore
 from shared.domain.calendar import local_date
 from shared.errors import ChaseflowError
-from shared.usecases.alerts import alert_ports
 from shared.usecases.runtime import Runtime
 
 
@@ -23,7 +22,7 @@ def list_alerts(
     kind: str | None = None,
 ) -> list[Alert]:
     """The tenant's alerts, newest first; ``status="active"`` means open, acknowledged or ignored."""
-    found: list[Alert] = alert_ports(rt).alerts.all(tenant_id)
+    found: list[Alert] = rt.alerts.alerts.all(tenant_id)
     if status == "active":
         found = [a for a in found if a.status.is_active]
     elif status is not None:
@@ -36,7 +35,7 @@ def list_alerts(
 
 
 def get_alert(rt: Runtime, tenant_id: str, alert_id: str) -> Alert:
-    alert: Alert | None = alert_ports(rt).alerts.get(tenant_id, alert_id)
+    alert: Alert | None = rt.alerts.alerts.get(tenant_id, alert_id)
     if alert is None:
         raise AlertNotFound(alert_id)
     return alert
@@ -51,7 +50,7 @@ def acknowledge_alert(rt: Runtime, tenant_id: str, alert_id: str, by: str = "") 
         tenant = rt.ledger.tenant(tenant_id)
         zone = tenant.timezone if tenant else "UTC"
         day = local_date(rt.clock.now(), zone).isoformat()
-        alert_ports(rt).alerts.confirm(tenant_id, alert.workflow_id, day, by or "api", rt.clock.now())
+        rt.alerts.alerts.confirm(tenant_id, alert.workflow_id, day, by or "api", rt.clock.now())
     return changed
 
 
@@ -63,7 +62,7 @@ def ignore_alert(rt: Runtime, tenant_id: str, alert_id: str, reason: str) -> Ale
 
 
 def _store(rt: Runtime, changed: Alert, read: Alert) -> None:
-    if changed is not read and not alert_ports(rt).alerts.write(changed, read):
+    if changed is not read and not rt.alerts.alerts.write(changed, read):
         raise ConcurrentChange(f"alert {read.id} changed meanwhile; read it again")
 
 

@@ -8,13 +8,12 @@ message and run detectors in the scan; a message that could not be sent raises i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from shared.adapters import metrics
 from shared.domain.alerts import Alert, AlertKind, Candidate, reconcile, resolve
 from shared.domain.alerts.lints import lint_alerts
 from shared.domain.alerts.messages import (
@@ -30,8 +29,7 @@ from shared.domain.calendar import local_date
 from shared.domain.engine.progress import ActionOutcome
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.nodes import MESSAGE_NODES, SendSms
-from shared.errors import ChaseflowError
-from shared.usecases.runtime import Runtime
+from shared.usecases.runtime import AlertPorts, Runtime
 
 logger = Logger(child=True)
 SCANNED = frozenset(
@@ -47,32 +45,17 @@ SCANNED = frozenset(
 HOLD_RECHECK = timedelta(minutes=15)  # a held send looks at its breaker again this often
 
 
-@dataclass
-class AlertPorts:
-    alerts: Any  # AlertRepository
-    sent: Any  # SentLog
-    executions: Any = None  # Executions (its ``of``); None: stuck runs are judged on the run items alone
-    mailer: Any = None  # SesMailer for the digest
-
-
-def alert_ports(rt: Runtime) -> AlertPorts:
-    ports: AlertPorts | None = getattr(rt, "alerts", None)
-    if ports is None:
-        raise ChaseflowError("no alert ports are configured for this runtime")
-    return ports
-
-
 def apply(rt: Runtime, tenant_id: str, found: Sequence[Candidate], in_scope: Callable[[Alert], bool]) -> list[Alert]:
     """Write what ``reconcile`` plans; returns the alerts raised now. A write that loses a race is skipped (the
     winner wrote the same cause)."""
-    repo, now = alert_ports(rt).alerts, rt.clock.now()
+    repo, now = rt.alerts.alerts, rt.clock.now()
     plan = reconcile(tenant_id, repo.all(tenant_id), found, in_scope)
     raised = []
     for candidate, previous in plan.raise_:
         alert = Alert.raised(tenant_id, candidate, now, previous)
         if repo.write(alert, previous):
             raised.append(alert)
-            metrics.port().count("AlertsRaised")
+            rt.metrics.count("AlertsRaised")
             logger.info("alert raised", extra={"alert_id": alert.id, "kind": alert.kind.value, "cause": alert.cause})
     for current, candidate in plan.refresh:
         repo.write(current.refreshed(candidate, now), current)
@@ -94,7 +77,7 @@ def on_workflows_changed(rt: Runtime, tenant_id: str) -> list[Alert]:
 def check_volume(rt: Runtime, tenant: TenantSettings) -> list[Alert]:
     """Unusual volume per workflow and tenant; with the circuit breaker on, trip the workflows concerned."""
     now, settings = rt.clock.now(), tenant.alerts
-    sends = alert_ports(rt).sent.hourly_sends(tenant.tenant_id, now - timedelta(days=HISTORY_DAYS + 1), now)
+    sends = rt.alerts.sent.hourly_sends(tenant.tenant_id, now - timedelta(days=HISTORY_DAYS + 1), now)
     thresholds = VolumeThresholds(settings.volume_multiplier, settings.volume_min_daily, settings.volume_min_hourly)
     found = unusual_volume(sends, now, tenant.timezone, thresholds)
     raised = apply(rt, tenant.tenant_id, found, _kinds(AlertKind.UNUSUAL_VOLUME))
@@ -102,7 +85,7 @@ def check_volume(rt: Runtime, tenant: TenantSettings) -> list[Alert]:
         day = local_date(now, tenant.timezone).isoformat()
         for candidate in found:
             if candidate.workflow_id is not None:
-                tripped = alert_ports(rt).alerts.trip(
+                tripped = rt.alerts.alerts.trip(
                     tenant.tenant_id, candidate.workflow_id, day, candidate.alert_id(tenant.tenant_id), now
                 )
                 if tripped:
@@ -115,7 +98,7 @@ def scan(rt: Runtime, tenant_id: str) -> dict[str, int]:
     tenant: TenantSettings | None = rt.ledger.tenant(tenant_id)
     if tenant is None:
         return {"raised": 0, "active": 0}
-    now, settings, ports = rt.clock.now(), tenant.alerts, alert_ports(rt)
+    now, settings, ports = rt.clock.now(), tenant.alerts, rt.alerts
     window = timedelta(days=settings.deliverability_window_days)
     messages = ports.sent.messages(tenant_id, now - max(window, DUPLICATE_LOOKBACK), now)
     runs = _with_execution_status(ports, ports.alerts.active_runs(tenant_id))
@@ -137,7 +120,7 @@ def _with_execution_status(ports: AlertPorts, runs: Iterable[Any]) -> list[Any]:
     """Ask Step Functions only about the runs that are not parked (the few that may have failed)."""
     found = []
     for run in runs:
-        if not run.failed and run.parking != "WAITING" and ports.executions is not None:
+        if not run.failed and run.parking != "WAITING":
             run = replace(run, execution_status=ports.executions.of(run.run_id, run.generation))
         found.append(run)
     return found
@@ -147,9 +130,7 @@ def on_send_failed(
     rt: Runtime, tenant_id: str, workflow_id: str, node_id: str, channel: str, key: str, note: str
 ) -> None:
     """A message could not be sent (it also left a task): raise or refresh its step's alert now."""
-    current = alert_ports(rt).alerts.get(
-        tenant_id, send_failed(workflow_id, node_id, channel, [], []).alert_id(tenant_id)
-    )
+    current = rt.alerts.alerts.get(tenant_id, send_failed(workflow_id, node_id, channel, [], []).alert_id(tenant_id))
     refs = [*(current.refs if current and current.status.is_active else ()), key]
     reasons = [note, *([current.detail] if current and current.status.is_active else [])]
     candidate = send_failed(workflow_id, node_id, channel, sorted(set(refs)), reasons)
@@ -160,9 +141,9 @@ def circuit_hold(
     rt: Runtime, tenant: TenantSettings, workflow_id: str, now: datetime
 ) -> tuple[ActionOutcome, dict[str, Any]] | None:
     """The act step's outcome while the workflow's breaker is tripped: deferred (never dropped), else None."""
-    if not tenant.alerts.circuit_breaker or getattr(rt, "alerts", None) is None:
+    if not tenant.alerts.circuit_breaker:
         return None
-    breaker = alert_ports(rt).alerts.breaker(tenant.tenant_id, workflow_id)
+    breaker = rt.alerts.alerts.breaker(tenant.tenant_id, workflow_id)
     if breaker is None or breaker.get("state") != "TRIPPED":
         return None
     note = "held by the circuit breaker: unusual volume, waiting for a person to confirm"
@@ -171,7 +152,7 @@ def circuit_hold(
 
 def after_message(rt: Runtime, run: Any, node: Any, key: str, outcome: str, detail: dict[str, Any]) -> None:
     """After the act step performed a node: a message that could not be sent raises its step's alert."""
-    if outcome != "failed_permanent" or not isinstance(node, MESSAGE_NODES) or getattr(rt, "alerts", None) is None:
+    if outcome != "failed_permanent" or not isinstance(node, MESSAGE_NODES):
         return
     channel = "sms" if isinstance(node, SendSms) else "email"
     on_send_failed(rt, run.tenant_id, run.workflow_id, node.id, channel, key, str(detail.get("note", "")))

@@ -8,31 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol
 
 from aws_lambda_powertools import Logger
 
 from shared.domain.ledger.models import Channel
 from shared.domain.messaging.consent import (
-    ConsentSource,
     ConsentState,
-    InboundIntent,
     interpret_inbound_sms,
     may_send,
 )
 from shared.domain.messaging.phone import InvalidPhone, normalise_phone
+from shared.ports import ConsentRegistry
 
 logger = Logger(child=True)
-
-
-class ConsentRegistry(Protocol):
-    """The opt-out registry (``shared.adapters.dynamodb.consents.ConsentRepository``)."""
-
-    def states(self, tenant_id: str, channel: Channel, addresses: Iterable[str]) -> list[ConsentState]: ...
-
-    def record(
-        self, tenant_id: str, channel: Channel, address: str, choice: InboundIntent, at: datetime, source: ConsentSource
-    ) -> ConsentState: ...
 
 
 def opted_out(consents: ConsentRegistry, tenant_id: str, channel: Channel, addresses: Iterable[str]) -> set[str]:

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
 
-from shared.adapters import metrics
 from shared.domain.engine import progress
 from shared.domain.engine.run import RunState, RunStatus
 from shared.domain.explain import Explanation, explain
@@ -55,7 +54,7 @@ def waiting_in(rt: Runtime, tenant_id: str, workflow_id: str, node_id: str) -> l
 def pause_run(rt: Runtime, tenant_id: str, run_id: str, until: datetime | None, note: str = "") -> RunState:
     """Hold the run until ``until`` (indefinitely when None); it re-parks until then."""
     paused = _control(rt, tenant_id, run_id, "pause", lambda r: progress.pause(r, until, note))
-    metrics.port().count("RunsPaused")
+    rt.metrics.count("RunsPaused")
     return paused
 
 

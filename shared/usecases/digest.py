@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
-from shared.adapters.ses import OutgoingEmail
 from shared.domain.alerts.digest import build_digest
 from shared.domain.calendar import local_date
 from shared.domain.tenant import TenantSettings
-from shared.usecases.alerts import alert_ports
+from shared.ports import OutgoingEmail
 from shared.usecases.runtime import Runtime
 
 logger = Logger(child=True)
@@ -33,7 +32,7 @@ def send_digests(rt: Runtime, tenant_ids: list[str] | None = None) -> dict[str, 
 
 
 def send_digest(rt: Runtime, tenant: TenantSettings) -> bool:
-    now, settings, ports = rt.clock.now(), tenant.alerts, alert_ports(rt)
+    now, settings, ports = rt.clock.now(), tenant.alerts, rt.alerts
     if now.astimezone(ZoneInfo(tenant.timezone)).hour != settings.digest_hour or not settings.admin_emails:
         return False
     day = local_date(now, tenant.timezone)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
-from shared.adapters import metrics
 from shared.domain.engine.enrolment import consider
 from shared.domain.engine.run import RunState
 from shared.domain.ledger.views import CustomerLedger
@@ -85,7 +84,7 @@ def enrol(
     if not rt.runs.create(verdict.run, once=not workflow.trigger.type.is_continuous):
         return None, "already_enrolled"
     rt.executions.start(verdict.run)
-    metrics.port().count("Enrolments")
+    rt.metrics.count("Enrolments")
     logger.info("enrolled", extra={"run_id": verdict.run.run_id, "workflow_id": workflow.id, "record_id": record_id})
     return verdict.run, "enrolled"
 

@@ -86,8 +86,6 @@ def receive_records(rt: Runtime, tenant_id: str, request: SignedRequest) -> Inge
     RetryableError
         Secrets Manager or EventBridge failed for now (the records may already be stored: see decisions.md).
     """
-    if rt.secrets is None:
-        raise RuntimeError("the runtime has no webhook secrets port")
     secrets = rt.secrets.for_tenant(tenant_id) if TENANT_ID.fullmatch(tenant_id) else ()
     if not secrets:
         raise TenantUnknown(tenant_id)
@@ -107,8 +105,6 @@ def receive_records(rt: Runtime, tenant_id: str, request: SignedRequest) -> Inge
 
 def ingest(rt: Runtime, tenant_id: str, batch: Batch) -> IngestReport:
     """Store each valid record unless we hold a newer version, then publish the events the changes imply."""
-    if rt.publisher is None:
-        raise RuntimeError("the runtime has no event publisher")
     accepted: list[RecordResult] = []
     stale: list[RecordResult] = []
     events: list[DomainEvent] = []

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from shared.adapters import metrics
 from shared.domain.engine.decision import Decision, DecisionKind
+from shared.ports import Metrics
 from shared.usecases.alerts import check_volume
 from shared.usecases.runtime import Runtime
 
@@ -17,23 +17,21 @@ logger = Logger(child=True)
 STOPPED_ON_PAYMENT = "balance_cleared"
 
 
-def decision_metrics(decision: Decision) -> None:
+def decision_metrics(metrics: Metrics, decision: Decision) -> None:
     if decision.kind is DecisionKind.PAUSE:
-        metrics.port().count("RunsPaused")
+        metrics.count("RunsPaused")
     elif decision.kind is DecisionKind.STOP and decision.reason == STOPPED_ON_PAYMENT:
-        metrics.port().count("RunsStoppedOnPayment")
+        metrics.count("RunsStoppedOnPayment")
 
 
-def scheduler_lag(now: datetime, not_resumed: Sequence[str]) -> None:
+def scheduler_lag(metrics: Metrics, now: datetime, not_resumed: Sequence[str]) -> None:
     """SchedulerLagSeconds: age of the oldest due run the tick did not resume (0 when none)."""
     oldest = min((datetime.fromisoformat(at.replace("Z", "+00:00")) for at in not_resumed), default=now)
-    metrics.port().seconds("SchedulerLagSeconds", max(0.0, (now - oldest).total_seconds()))
+    metrics.seconds("SchedulerLagSeconds", max(0.0, (now - oldest).total_seconds()))
 
 
 def check_volume_in_tick(rt: Runtime, tenant_id: str) -> None:
     """The unusual-volume detector (and circuit breaker) for one tenant; never fails the tick."""
-    if getattr(rt, "alerts", None) is None:
-        return
     tenant = rt.ledger.tenant(tenant_id)
     if tenant is None:
         return

@@ -8,12 +8,14 @@ when the execution has ended without ending the run, starts the run's next gener
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from aws_lambda_powertools import Logger
 
 from shared.domain.engine.progress import fail
 from shared.domain.engine.run import RunState
+from shared.platform.payloads import FailurePayload
+from shared.ports import StoredRun
 from shared.usecases.enrol import RESUME_LEASE
 from shared.usecases.runtime import Runtime
 
@@ -22,7 +24,7 @@ logger = Logger(child=True)
 Recovery = Literal["resent", "in_flight", "restarted", "moved_on"]
 
 
-def recover(rt: Runtime, stored: Any) -> Recovery:
+def recover(rt: Runtime, stored: StoredRun) -> Recovery:
     """Recover a RESUMING run whose lease ran out (``stored`` is the run as the tick read it)."""
     run: RunState = stored.state
     now = rt.clock.now()
@@ -40,14 +42,15 @@ def recover(rt: Runtime, stored: Any) -> Recovery:
     return outcome
 
 
-def record_failure(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
+def record_failure(rt: Runtime, payload: FailurePayload) -> FailurePayload:
     """The execution is failing (an error its retries did not cure): say so on the run, so the API, explain and
     the stuck-run alert show it, and free the record's enrolment marker."""
-    stored = rt.runs.get(payload["tenant_id"], payload["run_id"])
-    if stored is None or stored.state.generation != payload["generation"] or stored.state.status.is_final:
-        return {**payload, "next": "end"}
-    error = payload.get("failure") or {}
-    failed = fail(stored.state, rt.clock.now(), str(error.get("Error", "Unknown")), str(error.get("Cause", "")))
+    ended = payload.model_copy(update={"next": "end"})
+    stored = rt.runs.get(payload.tenant_id, payload.run_id)
+    if stored is None or stored.state.generation != payload.generation or stored.state.status.is_final:
+        return ended
+    error = payload.failure
+    failed = fail(stored.state, rt.clock.now(), error.error, error.cause)
     rt.runs.save(failed, revision=stored.revision)
-    logger.error("run failed", extra={"run_id": failed.run_id, "error": error.get("Error"), "node_id": failed.node_id})
-    return {**payload, "next": "end"}
+    logger.error("run failed", extra={"run_id": failed.run_id, "error": error.error, "node_id": failed.node_id})
+    return ended

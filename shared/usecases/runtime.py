@@ -1,44 +1,49 @@
-"""The ports a use case works with, gathered once per Lambda container (or per local runtime)."""
+"""The ports a use case works with, gathered once per Lambda container (``functions.wiring``), per local runtime
+(``emulator``) or per test (``tests.fakes``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
-from shared.clock import Clock
-from shared.domain.engine.run import RunState
-from shared.events.contracts import DomainEvent
+from shared.ports import (
+    ActionMarkers,
+    AlertStore,
+    Clock,
+    Executions,
+    LedgerStore,
+    Mailer,
+    Metrics,
+    Publisher,
+    RunStore,
+    Secrets,
+    SentMessages,
+    Sweeper,
+    TemplateStore,
+    WorkflowStore,
+)
+from shared.usecases.messaging import Messenger
 
 
-class PublisherPort(Protocol):
-    def publish(self, events: Sequence[DomainEvent]) -> None: ...
-
-
-class SecretsPort(Protocol):
-    def for_tenant(self, tenant_id: str) -> tuple[str, ...]: ...
-
-
-class ExecutionsPort(Protocol):
-    def start(self, run: RunState) -> str: ...
-
-    def resume(self, task_token: str, payload: dict[str, Any]) -> bool: ...
-
-    def stop(self, run: RunState) -> bool: ...
-
-    def status(self, run: RunState) -> str | None: ...
+@dataclass(frozen=True)
+class AlertPorts:
+    alerts: AlertStore
+    sent: SentMessages
+    executions: Executions  # its ``of``: a run whose execution ended is stuck
+    mailer: Mailer  # the daily digest
 
 
 @dataclass
 class Runtime:
-    runs: Any  # RunRepository
-    workflows: Any  # WorkflowRepository
-    ledger: Any  # LedgerRepository
-    executions: ExecutionsPort
+    runs: RunStore
+    workflows: WorkflowStore
+    ledger: LedgerStore
+    templates: TemplateStore
+    executions: Executions
     clock: Clock
-    actions: Any = None  # ActionLog
-    messenger: Any = None  # composes and sends email and SMS (shared.usecases.messages)
-    sweeper: Any = None  # invokes the sweep function asynchronously (shared.adapters.lambda_invoke.Invoker)
-    publisher: PublisherPort | None = None  # domain events onto the bus (shared.adapters.eventbridge)
-    secrets: SecretsPort | None = None  # tenants' webhook secrets (shared.adapters.secrets)
-    alerts: Any = None  # alert repository, sent log, execution status, digest mailer (shared.usecases.alerts)
+    actions: ActionMarkers
+    messenger: Messenger  # composes and sends email and SMS
+    sweeper: Sweeper  # starts a sweep shard asynchronously
+    publisher: Publisher  # domain events onto the bus
+    secrets: Secrets  # tenants' webhook secrets
+    alerts: AlertPorts
+    metrics: Metrics

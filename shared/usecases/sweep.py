@@ -6,7 +6,6 @@ tenant with 100,000 customers is many short invocations, never one that meets La
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime, time
 
 from aws_lambda_powertools import Logger
@@ -17,29 +16,12 @@ from shared.domain.ledger.views import CustomerLedger
 from shared.domain.levels import Level
 from shared.domain.tenant import TenantSettings
 from shared.domain.workflow.definition import Workflow
+from shared.platform.payloads import SweepShard
 from shared.usecases.enrol import enrol
 from shared.usecases.runtime import Runtime
 
 logger = Logger(child=True)
 CUSTOMERS_PER_SHARD = 2_000
-
-
-@dataclass(frozen=True)
-class SweepShard:
-    tenant_id: str
-    workflow_ids: tuple[str, ...]
-    day: str
-    shard: int
-    shards: int
-
-    def to_payload(self) -> dict[str, object]:
-        return {
-            "tenant_id": self.tenant_id,
-            "workflow_ids": list(self.workflow_ids),
-            "day": self.day,
-            "shard": self.shard,
-            "shards": self.shards,
-        }
 
 
 def plan(rt: Runtime, tenant_ids: list[str]) -> list[SweepShard]:
@@ -61,7 +43,10 @@ def plan(rt: Runtime, tenant_ids: list[str]) -> list[SweepShard]:
         )
         if due:
             count = max(1, -(-len(rt.ledger.customer_ids(tenant_id)) // CUSTOMERS_PER_SHARD))
-            shards += [SweepShard(tenant_id, due, today, k, count) for k in range(count)]
+            shards += [
+                SweepShard(tenant_id=tenant_id, workflow_ids=due, day=today, shard=k, shards=count)
+                for k in range(count)
+            ]
     return shards
 
 
@@ -95,7 +80,7 @@ def sweep(rt: Runtime, shard: SweepShard) -> int:
             if started:  # the next workflow weighs the runs this one started (overlaps, recent communication)
                 customer_runs = rt.runs.of_customer(tenant.tenant_id, customer_id)
             enrolled += started
-    logger.info("swept", extra={**shard.to_payload(), "enrolled": enrolled})
+    logger.info("swept", extra={**shard.model_dump(mode="json"), "enrolled": enrolled})
     return enrolled
 
 

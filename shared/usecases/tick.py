@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
+from shared.platform.payloads import to_output
 from shared.usecases.enrol import resume
 from shared.usecases.observed import check_volume_in_tick, scheduler_lag
 from shared.usecases.recovery import recover
@@ -19,7 +20,7 @@ def tick(rt: Runtime, tenant_ids: list[str] | None = None) -> dict[str, int]:
     tenants = tenant_ids if tenant_ids is not None else rt.ledger.tenant_ids()
     shards = plan(rt, tenants)
     for shard in shards:
-        rt.sweeper.invoke_async(shard.to_payload())
+        rt.sweeper.invoke_async(to_output(shard))
     resumed, recovered, lagging = 0, 0, []
     for tenant_id in tenants:
         for stored in rt.runs.due(tenant_id, now):
@@ -31,7 +32,7 @@ def tick(rt: Runtime, tenant_ids: list[str] | None = None) -> dict[str, int]:
             elif stored.next_run_at:
                 lagging.append(stored.next_run_at)
         check_volume_in_tick(rt, tenant_id)
-    scheduler_lag(now, lagging)
+    scheduler_lag(rt.metrics, now, lagging)
     logger.info(
         "tick", extra={"resumed": resumed, "recovered": recovered, "sweeps": len(shards), "now": now.isoformat()}
     )

@@ -1,5 +1,5 @@
-"""An alarm for every signal of CONTRACTS.md, all to the ops topic; one dashboard with the collections and system
-figures."""
+"""An alarm for every signal docs/architecture.md lists under "What ops watch", all to the ops topic; one dashboard
+with the collections and system figures."""
 
 import json
 

@@ -43,7 +43,7 @@ def setup_email_workflow() -> None:
     seed()
     rt = wiring.runtime()
     rt.workflows.save("acme-uk", load_workflow_text(WORKFLOW))
-    rt.messenger.templates.save("acme-uk", load_template_text(TEMPLATE))
+    rt.templates.save("acme-uk", load_template_text(TEMPLATE))
 
 
 def test_an_email_step_sends_once_however_often_it_is_replayed(stack, clock):

@@ -87,7 +87,7 @@ def seed(promise_until: date | None = None) -> None:
             )
         )
     rt.workflows.save("acme-uk", load_workflow_text(WORKFLOW))
-    rt.messenger.templates.save("acme-uk", load_template_text(TEMPLATE))
+    rt.templates.save("acme-uk", load_template_text(TEMPLATE))
 
 
 def the_run():

@@ -21,12 +21,12 @@ def test_the_example_thank_you_names_the_payment_it_thanks_for(stack, clock):
     seed()
     rt = wiring.runtime()
     settings = TemplateSettings.model_validate_json((EXAMPLES / "templates" / "settings.json").read_text())
-    rt.messenger.templates.put_settings("acme-uk", settings)
+    rt.templates.put_settings("acme-uk", settings)
     owned = rt.ledger.view("acme-uk", "cus-1").customer.model_copy(update={"account_owner_id": "usr-alice"})
     rt.ledger.put(owned, force=True)
     rt.workflows.save("acme-uk", load_workflow_text((EXAMPLES / "workflows" / "payment-thank-you.yaml").read_text()))
     template = (EXAMPLES / "templates" / "payment-thank-you.yaml").read_text()
-    rt.messenger.templates.save("acme-uk", load_template_text(template))
+    rt.templates.save("acme-uk", load_template_text(template))
     rt.ledger.put(
         Payment(
             tenant_id="acme-uk",

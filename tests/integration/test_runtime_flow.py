@@ -1,5 +1,5 @@
-"""The design card made real on moto: an event enrols, the real state machine advances and parks, the
-scheduler tick resumes, the act step creates tasks exactly once."""
+"""The flow of docs/architecture.md made real on moto: an event enrols, the real state machine advances and
+parks, the scheduler tick resumes, the act step creates tasks exactly once."""
 
 import json
 from datetime import timedelta

@@ -53,7 +53,7 @@ def setup_sms_workflow(recipients: str = "primary", *, second_contact: bool = Fa
             Contact(tenant_id="acme-uk", id="con-2", customer_id="cus-1", name="John Smith", phone="+44 7700 123456")
         )
     rt.workflows.save("acme-uk", load_workflow_text(WORKFLOW.replace("RECIPIENTS", recipients)))
-    rt.messenger.templates.save("acme-uk", load_template_text(TEMPLATE))
+    rt.templates.save("acme-uk", load_template_text(TEMPLATE))
 
 
 def run_id(workflow_id: str) -> str:

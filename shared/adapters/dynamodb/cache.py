@@ -18,11 +18,13 @@ T = TypeVar("T")
 
 class ReadCache:
     def __init__(self, maxsize: int, ttl_seconds: float | None = None, timer: Callable[[], float] | None = None):
-        self._cache: Cache[Hashable, Any] = (
-            LRUCache(maxsize)
-            if ttl_seconds is None
-            else TTLCache(maxsize, ttl_seconds, **({"timer": timer} if timer else {}))
-        )
+        self._cache: Cache[Hashable, Any]
+        if ttl_seconds is None:
+            self._cache = LRUCache(maxsize)
+        elif timer is None:
+            self._cache = TTLCache(maxsize, ttl_seconds)
+        else:
+            self._cache = TTLCache(maxsize, ttl_seconds, timer=timer)
 
     def get(self, key: Hashable, load: Callable[[], T | None]) -> T | None:
         if key in self._cache:

@@ -22,15 +22,16 @@ from shared.domain.ledger.models import LEDGER_MODELS, Customer, LedgerRecord
 from shared.domain.ledger.views import CustomerLedger, Ledger
 from shared.domain.tenant import TenantSettings
 from shared.platform.tables import CUSTOMER_SHARDS
+from shared.ports import Metrics
 
 KIND_OF = {model: kind for kind, model in LEDGER_MODELS.items()}
 
 
 class LedgerRepository:
-    def __init__(self, ledger_table: str, core_table: str) -> None:
+    def __init__(self, ledger_table: str, core_table: str, metrics: Metrics) -> None:
         self._table = table(ledger_table)
         self._core = table(core_table)
-        self._sent_log = SentLog(core_table)  # the alerts' index of messages, counters and metrics
+        self._sent_log = SentLog(core_table, metrics)  # the alerts' index of messages, counters and metrics
 
     def put(self, record: LedgerRecord, *, force: bool = False, announces: tuple[str, ...] = ()) -> bool:
         """Store the record unless we hold a newer version (``force``: a change the engine made itself, such

@@ -12,7 +12,6 @@ state machine's advance never overwrite each other's change (optimistic locking;
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,15 +23,7 @@ from shared.domain.engine.run import RunState
 from shared.errors import RunChanged
 from shared.platform.statemachine import run_pk
 from shared.platform.tables import DUE_SHARDS
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    state: RunState
-    parking: str | None
-    task_token: str | None
-    next_run_at: str | None
-    revision: int = 0
+from shared.ports import StoredRun
 
 
 def due_bucket(tenant_id: str, run_id: str) -> str:

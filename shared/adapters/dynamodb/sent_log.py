@@ -16,9 +16,9 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from shared.adapters import metrics
 from shared.adapters.dynamodb.client import every_item, table
 from shared.domain.ledger.models import Channel, Communication, CommunicationStatus, Direction, LedgerRecord, Task
+from shared.ports import Metrics
 
 _EMAIL_METRIC = {
     CommunicationStatus.SENT: "EmailsSent",
@@ -45,13 +45,14 @@ WENT_OUT = frozenset(
 
 
 class SentLog:
-    def __init__(self, core_table: str) -> None:
+    def __init__(self, core_table: str, metrics: Metrics) -> None:
         self._table = table(core_table)
+        self._metrics = metrics
 
     def observe(self, record: LedgerRecord, old_item: dict[str, Any] | None) -> None:
         """Called by the ledger after it stored ``record`` (``old_item``: what the write replaced)."""
         if isinstance(record, Task) and old_item is None:
-            metrics.port().count("TasksCreated")
+            self._metrics.count("TasksCreated")
         if not isinstance(record, Communication) or record.direction is not Direction.SENT:
             return
         old_status = json.loads(old_item["body"]).get("status") if old_item else None
@@ -64,7 +65,7 @@ class SentLog:
             return  # a rewrite (a replayed step, a re-delivered event): counted already
         names = _SMS_METRIC if record.channel is Channel.SMS else _EMAIL_METRIC
         if record.status in names:
-            metrics.port().count(names[record.status])
+            self._metrics.count(names[record.status])
         if record.status in WENT_OUT and old_status not in WENT_OUT and record.workflow_id:
             self._table.update_item(
                 Key={"pk": _counter_pk(record.tenant_id, at.date()), "sk": record.workflow_id},

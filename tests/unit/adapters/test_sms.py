@@ -10,8 +10,9 @@ import pytest
 from botocore.stub import Stubber
 
 from emulator.fake_sms import FakeSms
-from shared.adapters.sms import EndUserMessagingSms, OutgoingSms, SmsOptedOut, SmsRejected, SmsThrottled
-from shared.errors import PermanentError, RetryableError
+from shared.adapters.sms import EndUserMessagingSms
+from shared.errors import PermanentError, RetryableError, SmsOptedOut, SmsRejected, SmsThrottled
+from shared.ports import OutgoingSms
 
 NUMBER = "+447911123456"
 CONTEXT = {"tenant": "acme-uk", "run": "run_1", "communication": "act_1:0"}

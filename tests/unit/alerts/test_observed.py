@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.adapters import metrics
 from shared.domain.engine.decision import Decision, DecisionKind
 from shared.usecases.observed import decision_metrics, scheduler_lag
 
@@ -24,10 +23,7 @@ class Recorder:
 
 @pytest.fixture
 def recorder():
-    port = Recorder()
-    metrics.use(port)
-    yield port
-    metrics.use(None)
+    return Recorder()
 
 
 @pytest.mark.parametrize(
@@ -44,7 +40,7 @@ def test_decisions_count_pauses_and_stops_on_payment(recorder, kind, reason, exp
     # GIVEN a decision of the evaluator
     decision = Decision(kind, reason, "", "node")
     # WHEN it is observed
-    decision_metrics(decision)
+    decision_metrics(recorder, decision)
     # THEN only pauses and stops on payment are counted
     assert recorder.recorded == expected
 
@@ -56,6 +52,6 @@ def test_decisions_count_pauses_and_stops_on_payment(recorder, kind, reason, exp
 def test_the_lag_is_the_age_of_the_oldest_due_run_left(recorder, not_resumed, lag):
     # GIVEN the due times of the runs the tick found but did not resume
     # WHEN the lag is recorded
-    scheduler_lag(NOW, not_resumed)
+    scheduler_lag(recorder, NOW, not_resumed)
     # THEN it is the oldest one's age, never negative, 0 when none
     assert recorder.recorded == [("SchedulerLagSeconds", lag)]

@@ -1,4 +1,5 @@
-"""Day counts, aging buckets and customer figures, against the documented Kolleno semantics (research §1.3)."""
+"""Day counts, aging buckets and customer figures, against Kolleno's documented semantics (docs/decisions.md,
+2026-11-23: days issued keep counting after payment, days due and late stop on the paid day)."""
 
 import json
 from datetime import date, timedelta

@@ -7,9 +7,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from shared.adapters.eventbridge import EventPublisher, EventsNotPublished
-from shared.adapters.secrets import MISS_TTL_SECONDS, SecretsUnavailable, WebhookSecrets, parse_secret
-from shared.errors import RetryableError
+from shared.adapters.eventbridge import EventPublisher
+from shared.adapters.secrets import MISS_TTL_SECONDS, WebhookSecrets, parse_secret
+from shared.errors import EventsNotPublished, RetryableError, SecretsUnavailable
 from shared.events.contracts import InvoiceCreated
 
 AT = datetime(2026, 11, 2, 7, tzinfo=UTC)

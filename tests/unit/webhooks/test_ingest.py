@@ -67,6 +67,12 @@ def runtime() -> Runtime:
         runs=None,
         workflows=None,
         ledger=ledger,
+        templates=None,
+        actions=None,
+        messenger=None,
+        sweeper=None,
+        alerts=None,
+        metrics=None,
         executions=None,  # type: ignore[arg-type]
         clock=FixedClock(SENT_AT),
         publisher=MemoryBus(ledger.journal),

@@ -150,5 +150,5 @@ def test_published_schema_matches_the_models():
     committed = json.loads((ROOT / "docs/workflow.schema.json").read_text())
     # WHEN the schema is generated from the models
     generated = workflow_schema()
-    # THEN they are the same (regenerate with: chaseflow workflows schema > docs/workflow.schema.json)
+    # THEN they are the same (regenerate with: make docs)
     assert committed == json.loads(json.dumps(generated))
