@@ -14,7 +14,7 @@ import boto3
 from emulator.fake_sms import FakeSms, outbox
 from functions import wiring
 from shared.adapters.dynamodb.cache import clear_all
-from shared.platform.functions import FUNCTIONS, STATE_MACHINE_FUNCTIONS, webhook_secret_name
+from shared.platform.functions import FUNCTIONS, LAMBDA_RUNTIME, STATE_MACHINE_FUNCTIONS, webhook_secret_name
 from shared.platform.statemachine import definition
 from shared.platform.tables import TABLES
 from shared.ports import Clock, Executions, Metrics
@@ -107,7 +107,7 @@ def provision(prefix: str = "chaseflow-local") -> LocalStack:
     for spec in FUNCTIONS:
         lam.create_function(
             FunctionName=names[spec.key],
-            Runtime="python3.12",
+            Runtime=LAMBDA_RUNTIME,
             Role=role,
             Handler=spec.handler,
             Code={"ZipFile": code},

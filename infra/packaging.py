@@ -1,19 +1,23 @@
-"""Lambda code without Docker: one code asset (``shared/`` and ``functions/``) and one layer with the runtime
-dependencies that neither the Lambda runtime (boto3) nor the Powertools layer (Powertools, pydantic) provides.
+"""Lambda code without Docker: one code asset (``shared/`` and ``functions/``) and one layer holding every runtime
+dependency at the version ``uv.lock`` pins: Powertools, pydantic, boto3 and the rest, the very versions the tests
+run on. No AWS-managed layer and no SDK from the Lambda image: what was tested is what runs.
 
-The layer's requirements come from ``uv.lock`` (exact versions, with their own dependencies), installed for
-python3.12 on arm64 by ``uv pip install --target`` with binary wheels only. The result is cached in
-``.cache/lambda-deps/<key>`` where the key hashes the requirements and the platform, so a synth after the first
-copies a directory instead of downloading (``rm -rf .cache/lambda-deps`` forces a fresh install).
+The layer's requirements are the lock's closure of ``[project].dependencies`` as ``uv export --frozen`` writes it
+(extras, markers and every file's hash), without the command line's click. ``uv pip install --target`` installs
+them for ``shared.platform.functions.LAMBDA_RUNTIME`` on arm64, binary wheels only, each wheel checked against the
+lock's hashes. The result is cached in ``.cache/lambda-deps/<key>`` where the key hashes the runtime, the platform
+and the exported requirements, so a synth after the first hard-links a directory instead of downloading
+(``rm -rf .cache/lambda-deps`` forces a fresh install).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
-import tomllib
+import tempfile
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -22,19 +26,30 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.app_factory import ROOT
+from shared.platform.functions import LAMBDA_RUNTIME, PYTHON_VERSION
 
-PYTHON_VERSION = "3.12"
-PLATFORM = "aarch64-manylinux2014"  # Lambda arm64; manylinux2014 wheels run on Amazon Linux 2023
-# provided at run time: boto3 by the Lambda runtime, Powertools and pydantic by the Powertools layer; click is
-# for the command line only
-NOT_BUNDLED = frozenset({"boto3", "aws-lambda-powertools", "pydantic", "click"})
+# Lambda arm64. manylinux2014 wheels need glibc 2.17; Lambda's Python 3.11 runs on Amazon Linux 2 (glibc 2.26)
+PLATFORM = "aarch64-manylinux2014"
+ARCHITECTURE = lambda_.Architecture.ARM_64
+COMMAND_LINE_ONLY = frozenset({"click"})  # a runtime dependency of the package, imported by cli/ only
 CACHE_DIR = ROOT / ".cache" / "lambda-deps"
 UV = ROOT / ".uv" / "bin" / "uv"
 CODE_DIRS = ("shared", "functions")
+# What Lambda unzips for a function: its code and all its layers together (the Lambda quota, in bytes)
+UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
+_REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+
+
+def lambda_runtime() -> lambda_.Runtime:
+    """CDK's runtime for the platform's LAMBDA_RUNTIME; a name this aws-cdk-lib does not know fails the synth."""
+    runtime = getattr(lambda_.Runtime, "PYTHON_" + PYTHON_VERSION.replace(".", "_"), None)
+    if not isinstance(runtime, lambda_.Runtime) or runtime.name != LAMBDA_RUNTIME:
+        raise ValueError(f"aws-cdk-lib has no Lambda runtime {LAMBDA_RUNTIME}")
+    return runtime
 
 
 def lambda_code() -> lambda_.Code:
-    """The handlers' code: ``shared/`` and ``functions/`` only (no tests, docs or infra)."""
+    """The handlers' code: ``shared/`` and ``functions/`` only (no tests, docs, infra, emulator or CLI)."""
     keep = [f"!{d}/**" for d in CODE_DIRS] + [f"!{d}" for d in CODE_DIRS]
     return lambda_.Code.from_asset(
         str(ROOT),
@@ -43,42 +58,53 @@ def lambda_code() -> lambda_.Code:
     )
 
 
-def _normalise(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
+def _uv() -> str:
+    return str(UV) if UV.exists() else "uv"
 
 
-def layer_requirements(lock_file: Path = ROOT / "uv.lock", pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
-    """``name==version`` for every runtime dependency to bundle and what it depends on, from the lock file."""
-    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-    packages = {_normalise(p["name"]): p for p in tomllib.loads(lock_file.read_text(encoding="utf-8"))["package"]}
-    wanted = [_normalise(d.split("[")[0].split("=")[0].split("<")[0].split(">")[0]) for d in project["dependencies"]]
-    pending, closure = [w for w in wanted if w not in NOT_BUNDLED], set[str]()
-    while pending:
-        name = pending.pop()
-        if name in closure:
-            continue
-        closure.add(name)
-        for dependency in packages[name].get("dependencies", []):
-            if "marker" in dependency and "python_full_version < '3.12'" in dependency["marker"]:
-                continue  # Lambda runs 3.12: backports for older Pythons are not needed there
-            pending.append(_normalise(dependency["name"]))
-    return sorted(f"{name}=={packages[name]['version']}" for name in closure)
+def locked_requirements(root: Path = ROOT) -> str:
+    """The runtime closure of ``uv.lock`` in requirements format, with hashes (``--frozen``: the lock as it is)."""
+    command = [_uv(), "export", "--frozen", "--format", "requirements.txt", "--no-default-groups"]
+    command += ["--no-emit-project", "--no-header", "--no-annotate"]
+    for package in sorted(COMMAND_LINE_ONLY):
+        command += ["--no-emit-package", package]
+    exported = subprocess.run(command, cwd=root, check=True, capture_output=True, text=True)
+    return exported.stdout
 
 
-def cache_key(requirements: list[str]) -> str:
-    return hashlib.sha256("\n".join([PYTHON_VERSION, PLATFORM, *requirements]).encode()).hexdigest()[:16]
+def pins(requirements: str) -> dict[str, str]:
+    """Package name → version of each ``name==version`` line (hash continuation lines skipped)."""
+    found = (_REQUIREMENT.match(line) for line in requirements.splitlines())
+    return {match[1]: match[2] for match in found if match}
 
 
-def build_dependencies(requirements: list[str], cache_dir: Path = CACHE_DIR) -> Path:
-    """The installed packages (a layer's ``python/`` folder), built once per key then reused."""
-    target = cache_dir / cache_key(requirements) / "python"
+def layer_requirements() -> list[str]:
+    """``name==version`` for every package the layer holds, sorted."""
+    return [f"{name}=={version}" for name, version in sorted(pins(locked_requirements()).items())]
+
+
+def cache_key(requirements: str, platform: str = PLATFORM) -> str:
+    return hashlib.sha256("\n".join([LAMBDA_RUNTIME, platform, requirements]).encode()).hexdigest()[:16]
+
+
+def build_dependencies(requirements: str, cache_dir: Path = CACHE_DIR, platform: str = PLATFORM) -> Path:
+    """The installed packages (a layer's ``python/`` folder), built once per key then reused. ``platform``: Lambda's
+    unless a test installs the same lock for the machine it runs on, to import the handlers from it."""
+    target = cache_dir / cache_key(requirements, platform) / "python"
     if target.is_dir():
         return target
     building = target.with_name("python.building")
     shutil.rmtree(building, ignore_errors=True)
-    command = [str(UV) if UV.exists() else "uv", "pip", "install", "--quiet", "--no-deps", "--target", str(building)]
-    command += ["--python-platform", PLATFORM, "--python-version", PYTHON_VERSION, "--only-binary", ":all:"]
-    subprocess.run([*command, *requirements], check=True)
+    building.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", dir=building.parent, delete=False) as file:
+        file.write(requirements)
+    try:
+        # --no-deps: the export is already the whole closure, so nothing the lock does not name can come in
+        command = [_uv(), "pip", "install", "--quiet", "--no-deps", "--require-hashes", "--target", str(building)]
+        command += ["--python-platform", platform, "--python-version", PYTHON_VERSION, "--only-binary", ":all:"]
+        subprocess.run([*command, "--requirements", file.name], check=True)
+    finally:
+        Path(file.name).unlink()
     building.rename(target)  # only a complete install becomes the cache entry
     return target
 
@@ -87,7 +113,7 @@ def build_dependencies(requirements: list[str], cache_dir: Path = CACHE_DIR) -> 
 class CachedDependencies:
     """Local bundling (Docker is never used): copy the cached install into the layer asset."""
 
-    def __init__(self, requirements: list[str]) -> None:
+    def __init__(self, requirements: str) -> None:
         self.requirements = requirements
 
     def try_bundle(self, output_dir: str, *, image: object = None, **_options: object) -> bool:
@@ -99,27 +125,36 @@ class CachedDependencies:
 
 
 def _link(source: str, destination: str) -> None:
-    """Hard-link from the cache (69 MB of packages; nothing writes to a staged asset), copy across file systems."""
+    """Hard-link from the cache (nothing writes to a staged asset), copy across file systems."""
     try:
         os.link(source, destination)
     except OSError:
         shutil.copy2(source, destination)
 
 
+def layer_description(requirements: str) -> str:
+    """What a console shows for the layer: the versions that matter most (Lambda allows 256 characters)."""
+    versions = pins(requirements)
+    headline = [f"{name}=={versions.pop(name)}" for name in ("aws-lambda-powertools", "pydantic", "boto3")]
+    listed = ", ".join(headline)
+    return f"Chaseflow runtime dependencies from uv.lock for {LAMBDA_RUNTIME}: {listed} and {len(versions)} more"
+
+
 def dependencies_layer(scope: Construct, construct_id: str) -> lambda_.LayerVersion:
-    requirements = layer_requirements()
+    requirements = locked_requirements()
+    runtime = lambda_runtime()
     return lambda_.LayerVersion(
         scope,
         construct_id,
-        description="Chaseflow runtime dependencies: " + ", ".join(requirements),
-        compatible_runtimes=[lambda_.Runtime.PYTHON_3_12],
-        compatible_architectures=[lambda_.Architecture.ARM_64],
+        description=layer_description(requirements),
+        compatible_runtimes=[runtime],
+        compatible_architectures=[ARCHITECTURE],
         code=lambda_.Code.from_asset(
             str(Path(__file__).resolve().parent / "layer"),
             asset_hash_type=cdk.AssetHashType.CUSTOM,
             asset_hash=cache_key(requirements),  # the requirements decide the content, not the source folder
             bundling=cdk.BundlingOptions(
-                image=lambda_.Runtime.PYTHON_3_12.bundling_image,  # required by the API; never pulled
+                image=runtime.bundling_image,  # required by the API; never pulled
                 local=CachedDependencies(requirements),
             ),
         ),

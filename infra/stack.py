@@ -1,87 +1,56 @@
-"""The Chaseflow stack: one construct per concern, composed here."""
+"""The Chaseflow stack of ``python -m infra.app``: the ``ChaseflowCollections`` construct, in a stack of its own,
+with the outputs an operator needs after a deploy."""
 
 from __future__ import annotations
 
 import aws_cdk as cdk
 from constructs import Construct
 
-from infra.components.api import HttpApi
-from infra.components.events import EventRouting
-from infra.components.functions import Functions
-from infra.components.monitoring import Monitoring
-from infra.components.permissions import Wiring
-from infra.components.storage import Storage
-from infra.components.triggers import Triggers
-from infra.components.workflow import EnrolmentStateMachine
-from infra.nag import acknowledge, findings
+from infra.construct import ChaseflowCollections, ChaseflowCollectionsProps
 from infra.stage import Stage
-from shared.platform.functions import FUNCTIONS
 
 
 class ChaseflowStack(cdk.Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, **kwargs: object) -> None:
-        super().__init__(scope, construct_id, description=f"Chaseflow collections engine ({stage.name})", **kwargs)
+    def __init__(
+        self, scope: Construct, construct_id: str, *, stage: Stage, env: cdk.Environment | None = None
+    ) -> None:
+        super().__init__(scope, construct_id, description=f"Chaseflow collections engine ({stage.name})", env=env)
         cdk.Tags.of(self).add("chaseflow:stage", stage.name)
-        storage = Storage(self, "Storage", stage=stage)
-        routing = EventRouting(self, "Events", stage=stage)
-        state_machine_name = stage.resource_name("enrolment")
-        wiring = Wiring(
-            stack=self,
-            stage=stage,
-            state_machine_name=state_machine_name,
-            bus=routing.bus,
-            email_configuration_set=routing.configuration_set.configuration_set_name,
-        )
-        functions = Functions(
-            self, "Functions", stage=stage, tables=storage.tables, async_dlq=routing.async_dlq, wiring=wiring
-        ).by_key
-        enrolment = EnrolmentStateMachine(
+        # "Default": CDK leaves this id out of logical ids, so the resources keep the ids they had when the stack
+        # built them itself; a deployed stack updates in place instead of replacing its named tables
+        self.collections = ChaseflowCollections(
             self,
-            "Enrolment",
-            stage=stage,
-            name=state_machine_name,
-            functions=functions,
-            core_table=storage.tables["core"],
+            "Default",
+            ChaseflowCollectionsProps(
+                stage=stage.name,
+                alarm_email=stage.ops_email or None,
+                log_level=stage.log_level,
+                sms_configuration_set=stage.sms_configuration_set or None,
+                sms_origination_identity=stage.sms_origination_identity or None,
+            ),
         )
-        Triggers(
-            self,
-            "Triggers",
-            stage=stage,
-            functions=functions,
-            bus=routing.bus,
-            events_dlq=routing.events_dlq,
-            schedules_dlq=routing.schedules_dlq,
-        )
-        api = HttpApi(self, "Http", stage=stage, functions=functions)
-        monitoring = Monitoring(
-            self,
-            "Monitoring",
-            stage=stage,
-            functions=functions,
-            dead_letter_queues=routing.dead_letter_queues,
-            state_machine=enrolment.state_machine,
-        )
-        cdk.CfnOutput(self, "ApiUrl", value=api.url, description="Base URL of the HTTP API")
-        cdk.CfnOutput(self, "EventBusName", value=routing.bus.event_bus_name)
-        cdk.CfnOutput(self, "EmailConfigurationSet", value=routing.configuration_set.configuration_set_name)
-        cdk.CfnOutput(self, "OpsTopicArn", value=monitoring.topic.topic_arn)
+        collections = self.collections
+        cdk.CfnOutput(self, "ApiUrl", value=collections.api_url, description="Base URL of the HTTP API")
+        cdk.CfnOutput(self, "EventBusName", value=collections.event_bus.event_bus_name)
+        cdk.CfnOutput(self, "EmailConfigurationSet", value=collections.email_configuration_set_name)
+        cdk.CfnOutput(self, "OpsTopicArn", value=collections.alarm_topic.topic_arn)
         cdk.CfnOutput(
             self,
             "WebhookUrl",
-            value=f"{api.url}/v1/tenants/{{tenant_id}}/records",
+            value=collections.webhook_url,
             description="Where the ERP posts its signed batches of records",
         )
         cdk.CfnOutput(
             self,
             "WebhookSecretName",
-            value=f"chaseflow/{stage.name}/tenants/{{tenant_id}}/webhook",
+            value=collections.webhook_secret_name,
             description="Secrets Manager name of a tenant's webhook signing secret",
         )
-        scheduled = [functions[spec.key] for spec in FUNCTIONS if spec.schedule]
-        self.nag_acknowledgements = findings(self, stage, storage.indexed_tables, scheduled)
-        if str(self.node.try_get_context("nag_acknowledge") or "true").lower() != "false":
-            # -c nag_acknowledge=false lists every finding, acknowledged or not (audits; the nag test)
-            acknowledge(self, self.nag_acknowledgements)
+
+    @property
+    def nag_acknowledgements(self) -> dict[str, str]:
+        """The cdk-nag findings the construct acknowledges: rule id → reason."""
+        return self.collections.nag_acknowledgements
 
 
 def stack_id(stage: Stage) -> str:

@@ -8,6 +8,7 @@ import json
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -34,7 +35,13 @@ ACCESS_LOG_FORMAT = {
 
 class HttpApi(Construct):
     def __init__(
-        self, scope: Construct, construct_id_: str, *, stage: Stage, functions: dict[str, lambda_.Function]
+        self,
+        scope: Construct,
+        construct_id_: str,
+        *,
+        stage: Stage,
+        functions: dict[str, lambda_.Function],
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id_)
         self.api = apigwv2.HttpApi(self, "Api", api_name=stage.resource_name("api"), create_default_stage=False)
@@ -44,6 +51,7 @@ class HttpApi(Construct):
             log_group_name=f"/aws/apigateway/{stage.resource_name('api')}",
             retention=stage.log_retention,
             removal_policy=stage.removal_policy,
+            encryption_key=encryption_key,
         )
         default_stage = self.api.add_stage(
             "DefaultStage",

@@ -1,6 +1,7 @@
-"""Every Lambda function from one factory, built from ``shared.platform.functions.FUNCTIONS``: python3.12 on
-arm64, memory and timeout from the spec, JSON logs to a log group with the stage's retention, active tracing,
-the Powertools layer and the dependencies layer, the common environment, failed async invocations to a DLQ."""
+"""Every Lambda function from one factory, built from ``shared.platform.functions.FUNCTIONS``: the platform's
+runtime (the tests' Python) on arm64, memory and timeout from the spec, JSON logs at the stage's level to a log
+group with the stage's retention (and key, if any), active tracing, the one dependencies layer built from
+``uv.lock``, the common environment, failed async invocations to a DLQ."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import replace
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
@@ -16,13 +18,21 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.components.permissions import Wiring, grant_needs
-from infra.packaging import dependencies_layer, lambda_code
-from infra.stage import Stage
+from infra.packaging import ARCHITECTURE, dependencies_layer, lambda_code, lambda_runtime
+from infra.stage import LogLevel, Stage
 from shared.observability import METRICS_NAMESPACE, SERVICE
 from shared.platform.functions import FUNCTIONS, FunctionSpec
 from shared.platform.tables import TABLES
 
-POWERTOOLS_ACCOUNT = "017000801446"  # AWS publishes the Powertools layers from this account
+# Lambda's application log level (advanced logging controls) for each Powertools level. Powertools obeys Lambda's
+# level over POWERTOOLS_LOG_LEVEL, so the two are always set together, from the one stage setting.
+APPLICATION_LOG_LEVELS: dict[LogLevel, lambda_.ApplicationLogLevel] = {
+    "DEBUG": lambda_.ApplicationLogLevel.DEBUG,
+    "INFO": lambda_.ApplicationLogLevel.INFO,
+    "WARNING": lambda_.ApplicationLogLevel.WARN,
+    "ERROR": lambda_.ApplicationLogLevel.ERROR,
+    "CRITICAL": lambda_.ApplicationLogLevel.FATAL,
+}
 ASYNC_RETRY_ATTEMPTS = 2  # Lambda's own retries of a failed asynchronous invocation (the maximum)
 ASYNC_MAX_EVENT_AGE = cdk.Duration.hours(6)
 
@@ -41,19 +51,14 @@ class Functions(Construct):
         tables: dict[str, dynamodb.Table],
         async_dlq: sqs.IQueue,
         wiring: Wiring,
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id_)
         self._stage, self._tables, self._async_dlq = stage, tables, async_dlq
+        self._encryption_key = encryption_key
         self._code = lambda_code()
-        self._layers = [
-            lambda_.LayerVersion.from_layer_version_arn(
-                self,
-                "Powertools",
-                f"arn:{cdk.Aws.PARTITION}:lambda:{cdk.Aws.REGION}:{POWERTOOLS_ACCOUNT}:layer:"
-                f"AWSLambdaPowertoolsPythonV3-python312-arm64:{stage.powertools_layer_version}",
-            ),
-            dependencies_layer(self, "Dependencies"),
-        ]
+        # one layer: every runtime dependency at the lock's version (no AWS-managed layer, no SDK from the image)
+        self.dependencies = dependencies_layer(self, "Dependencies")
         self.by_key: dict[str, lambda_.Function] = {}
         # functions that others invoke first, so that their ARNs can be handed to the others
         for spec in sorted(FUNCTIONS, key=lambda s: "invoke_sweep" in s.needs):
@@ -69,6 +74,7 @@ class Functions(Construct):
             log_group_name=f"/aws/lambda/{name}",
             retention=self._stage.log_retention,
             removal_policy=self._stage.removal_policy,
+            encryption_key=self._encryption_key,
         )
         role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         # instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this function's log group only
@@ -82,17 +88,17 @@ class Functions(Construct):
             "Function",
             function_name=name,
             description=spec.description[:256],
-            runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.ARM_64,
+            runtime=lambda_runtime(),
+            architecture=ARCHITECTURE,
             handler=spec.handler,
             code=self._code,
-            layers=self._layers,
+            layers=[self.dependencies],
             memory_size=spec.memory_mb,
             timeout=cdk.Duration.seconds(spec.timeout_s),
             role=role,
             log_group=log_group,
             logging_format=lambda_.LoggingFormat.JSON,
-            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
+            application_log_level_v2=APPLICATION_LOG_LEVELS[self._stage.log_level],
             system_log_level_v2=lambda_.SystemLogLevel.WARN,
             tracing=lambda_.Tracing.ACTIVE,
             on_failure=destinations.SqsDestination(self._async_dlq),
@@ -103,6 +109,7 @@ class Functions(Construct):
             "STAGE": self._stage.name,
             "POWERTOOLS_SERVICE_NAME": SERVICE,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "POWERTOOLS_LOG_LEVEL": self._stage.log_level,
         }
         for table in TABLES:
             if table.key in spec.tables:

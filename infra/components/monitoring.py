@@ -1,7 +1,6 @@
-"""Alarms on every signal listed in docs/architecture.md ("What ops watch"), all to one ops topic, and one
-dashboard: the collections figures
-(sent, bounced, stopped on payment, paused, alerts) above the system figures (errors, throttles, DLQ depth,
-failed executions, scheduler lag)."""
+"""Alarms on every signal listed in docs/architecture.md ("What ops watch"), all to one topic (the team's own, or an
+ops topic made here), and one dashboard: the collections figures (sent, bounced, stopped on payment, paused,
+alerts) above the system figures (errors, throttles, DLQ depth, failed executions, scheduler lag)."""
 
 from __future__ import annotations
 
@@ -50,12 +49,18 @@ class Monitoring(Construct):
         functions: dict[str, lambda_.Function],
         dead_letter_queues: dict[str, sqs.Queue],
         state_machine: sfn.StateMachine,
+        topic: sns.ITopic | None = None,
     ) -> None:
         super().__init__(scope, construct_id_)
         self._stage = stage
-        self.topic = sns.Topic(self, "OpsTopic", topic_name=stage.resource_name("ops"), enforce_ssl=True)
-        if stage.ops_email:
+        self.topic = topic or sns.Topic(self, "OpsTopic", topic_name=stage.resource_name("ops"), enforce_ssl=True)
+        if stage.ops_email and topic is None:
             self.topic.add_subscription(subscriptions.EmailSubscription(stage.ops_email))
+        elif stage.ops_email:
+            # add_subscription would put it under the team's topic; here it stays ours (and our nag acknowledgement)
+            sns.Subscription(
+                self, "AlarmEmail", topic=self.topic, protocol=sns.SubscriptionProtocol.EMAIL, endpoint=stage.ops_email
+            )
         self.alarms: list[cw.Alarm] = []
 
         for key, fn in functions.items():
@@ -98,9 +103,11 @@ class Monitoring(Construct):
         missing: cw.TreatMissingData = cw.TreatMissingData.NOT_BREACHING,
         comparison: str = ">=",
     ) -> None:
-        alarm = metric.create_alarm(
+        # cw.Alarm rather than metric.create_alarm: IMetric (a Metric or a MathExpression) does not declare it
+        alarm = cw.Alarm(
             self,
             construct_id_,
+            metric=metric,
             alarm_name=f"{self._stage.prefix}-{construct_id_}",
             alarm_description=f"Chaseflow {self._stage.name}: {description}",
             threshold=threshold,

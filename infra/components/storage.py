@@ -1,9 +1,11 @@
 """DynamoDB tables from ``shared.platform.tables``: on demand, point-in-time recovery, TTL where the platform
-defines it, deletion protection for business data in production."""
+defines it, deletion protection for retained business data, encrypted with the customer-managed key if one is
+given (else with the AWS-owned key)."""
 
 from __future__ import annotations
 
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from infra.stage import Stage
@@ -15,8 +17,11 @@ def _attribute(name: str) -> dynamodb.Attribute:
 
 
 class Storage(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, stage: Stage) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, stage: Stage, encryption_key: kms.IKey | None = None
+    ) -> None:
         super().__init__(scope, construct_id)
+        self._encryption_key = encryption_key
         self.tables: dict[str, dynamodb.Table] = {spec.key: self._table(spec, stage) for spec in TABLES}
         self.indexed_tables = [self.tables[spec.key] for spec in TABLES if spec.indexes]
 
@@ -33,9 +38,11 @@ class Storage(Construct):
                 point_in_time_recovery_enabled=True
             ),
             time_to_live_attribute=spec.ttl_attribute,
-            deletion_protection=spec.data and stage.is_production,
+            deletion_protection=spec.data and stage.deletion_protection,
             removal_policy=stage.data_removal_policy if spec.data else stage.removal_policy,
             stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES if spec.stream else None,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED if self._encryption_key else None,
+            encryption_key=self._encryption_key,
         )
         for index in spec.indexes:
             table.add_global_secondary_index(

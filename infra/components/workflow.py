@@ -6,6 +6,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -14,6 +15,9 @@ from constructs import Construct
 from infra.stage import Stage
 from shared.platform.functions import STATE_MACHINE_FUNCTIONS
 from shared.platform.statemachine import ASL_FILE
+
+# what aws-cdk-lib's Table.grant_read_write_data grants on a table's customer-managed key
+TABLE_KEY_ACTIONS = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*")
 
 
 class EnrolmentStateMachine(Construct):
@@ -26,6 +30,7 @@ class EnrolmentStateMachine(Construct):
         name: str,
         functions: dict[str, lambda_.Function],
         core_table: dynamodb.Table,
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         task_functions = {placeholder: functions[spec.key] for placeholder, spec in STATE_MACHINE_FUNCTIONS.items()}
@@ -35,6 +40,7 @@ class EnrolmentStateMachine(Construct):
             log_group_name=f"/aws/vendedlogs/states/{name}",  # the prefix AWS recommends for vended logs
             retention=stage.log_retention,
             removal_policy=stage.removal_policy,
+            encryption_key=encryption_key,
         )
         self.state_machine = sfn.StateMachine(
             self,
@@ -60,4 +66,7 @@ class EnrolmentStateMachine(Construct):
         self.state_machine.add_to_role_policy(
             iam.PolicyStatement(actions=["dynamodb:UpdateItem"], resources=[core_table.table_arn])
         )
+        if core_table.encryption_key is not None:
+            # an encrypted table is read and written through its key: the same key actions CDK grants the functions
+            core_table.encryption_key.grant(self.state_machine, *TABLE_KEY_ACTIONS)
         cdk.Tags.of(self).add("chaseflow:component", "enrolment")

@@ -40,6 +40,12 @@ NEEDS = {
     "sfn_read": "STATE_MACHINE_ARN; states:DescribeExecution on the enrolment executions (the alert scan)",
 }
 
+# The Python every function runs on, in Lambda and in the local emulator. It is the interpreter the tests run on
+# (this machine and CI have 3.11), so the code, Powertools and pydantic run deployed exactly as they were tested;
+# tests/infra holds the two equal. Lambda supports python3.11 until 2027-06-30 (docs/decisions.md, 2026-12-03).
+PYTHON_VERSION = "3.11"
+LAMBDA_RUNTIME = f"python{PYTHON_VERSION}"
+
 # EventBridge rule targets retry a failed delivery this often, then dead-letter it (the CDK app and the local stack)
 RULE_RETRY_ATTEMPTS = 4
 RULE_MAX_EVENT_AGE_S = 3600

@@ -7,7 +7,7 @@ import pytest
 
 from functions.env import Settings
 from shared.observability import METRICS_NAMESPACE, SERVICE
-from shared.platform.functions import FUNCTIONS
+from shared.platform.functions import FUNCTIONS, LAMBDA_RUNTIME
 from tests.infra.conftest import STAGE, functions_by_key, properties, resources
 
 ENV_OF_NEED = {
@@ -27,15 +27,15 @@ def test_function_settings_come_from_its_spec(template, spec):
     # WHEN its synthesized function is read
     _, fn = functions_by_key(template)[spec.key]
     # THEN the factory's fixed choices and the spec's settings are there
-    assert fn["Runtime"] == "python3.12"
+    assert fn["Runtime"] == LAMBDA_RUNTIME  # the tests' Python: test_packaging.py
     assert fn["Architectures"] == ["arm64"]
     assert fn["Handler"] == spec.handler
     assert (fn["MemorySize"], fn["Timeout"]) == (spec.memory_mb, spec.timeout_s)
     assert fn["TracingConfig"] == {"Mode": "Active"}
     assert fn["LoggingConfig"]["LogFormat"] == "JSON"
-    layers = str(fn["Layers"])
-    assert "AWSLambdaPowertoolsPythonV3-python312-arm64" in layers
-    assert len(fn["Layers"]) == 2  # Powertools and our dependencies
+    assert len(fn["Layers"]) == 1  # every dependency, Powertools and boto3 included, is in our one layer
+    assert fn["LoggingConfig"]["ApplicationLogLevel"] == "INFO"
+    assert fn["Environment"]["Variables"]["POWERTOOLS_LOG_LEVEL"] == "INFO"
 
 
 def test_every_handler_string_in_the_template_imports_to_a_callable(template):
