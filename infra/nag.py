@@ -33,6 +33,7 @@ IAM_WILDCARD_ACTIONS = frozenset(
         "logs:PutResourcePolicy",
         "logs:DescribeResourcePolicies",
         "logs:DescribeLogGroups",
+        "dynamodb:ListStreams",  # a stream's event source (the outbox relay): ListStreams takes no resource
     }
 )
 

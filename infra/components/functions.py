@@ -13,6 +13,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -35,6 +36,8 @@ APPLICATION_LOG_LEVELS: dict[LogLevel, lambda_.ApplicationLogLevel] = {
 }
 ASYNC_RETRY_ATTEMPTS = 2  # Lambda's own retries of a failed asynchronous invocation (the maximum)
 ASYNC_MAX_EVENT_AGE = cdk.Duration.hours(6)
+STREAM_BATCH_SIZE = 10
+STREAM_RETRY_ATTEMPTS = 10  # then the record goes to the async dead-letter queue (replayable), not lost
 
 
 def construct_id(key: str) -> str:
@@ -118,4 +121,21 @@ class Functions(Construct):
         environment |= grant_needs(fn, spec.needs, wiring)
         for variable, value in sorted(environment.items()):
             fn.add_environment(variable, value)
+        if spec.stream_source is not None:
+            fn.add_event_source(self._stream(self._tables[spec.stream_source]))
         return fn
+
+    def _stream(self, table: dynamodb.Table) -> sources.DynamoEventSource:
+        """New items only (a put again of the same event is a MODIFY, an expiry a REMOVE): a record that fails is
+        retried alone (partial batch responses, halving the batch), then dead-lettered rather than blocking the
+        shard for a day."""
+        return sources.DynamoEventSource(
+            table,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            batch_size=STREAM_BATCH_SIZE,
+            bisect_batch_on_error=True,
+            report_batch_item_failures=True,
+            retry_attempts=STREAM_RETRY_ATTEMPTS,
+            on_failure=sources.SqsDlq(self._async_dlq),
+            filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("INSERT")})],
+        )
